@@ -1,0 +1,463 @@
+/*
+ * spawn.c: the clone() -> execve() window of a Judge sandbox run.
+ *
+ * Theory of operation
+ * -------------------
+ * Everything that is policy (which namespaces, which mounts, which ids, which limits, the seccomp
+ * program) is decided and marshalled by C# (Judge.Sandbox.Spawner). This file only carries it out,
+ * in the one place where managed code cannot run: between clone() and execve() of the child.
+ *
+ * Like glibc's posix_spawn and .NET's pal_process.c, the child is created with CLONE_VM so the large
+ * .NET process is not copied; unlike them it is not CLONE_VFORK, because the parent has work to do
+ * while the child waits: write the child's uid_map/gid_map (the child may not map host ids itself)
+ * and put it in its cgroup. The steps:
+ *
+ *   parent                                   child (new user, pid, mount, net, ipc, uts ns)
+ *   ------                                   -----
+ *   block all signals, clone() ------------> reset signal handlers, wait for "go"
+ *   setgroups=deny, uid_map, gid_map
+ *   write pid to each cgroup.procs
+ *   send "go" -----------------------------> new cgroup ns; mounts in order, pivot_root, detach old
+ *                                            root; hostname; loopback; rlimits; stdio; mark fds
+ *                                            CLOEXEC; setgroups/gid/uid; drop capabilities;
+ *                                            no_new_privs; seccomp (last); execve
+ *   read error pipe: EOF = exec happened <--- or a {stage, index, errno} record, then _exit(127)
+ *
+ * The child shares the parent's memory until execve, so it only reads what C# marshalled, calls
+ * plain syscall wrappers (no malloc, no stdio, no locks), and writes nothing but its own stack.
+ * It also shares the calling thread's errno; the parent thread reads errno only while the child is
+ * blocked on "go", and keeps every signal blocked, so neither sees the other's value.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Must match Spawner.MountKind, StageCode and the struct layouts in NativeSpawn.cs. */
+enum mount_kind { MOUNT_DIR = 0, MOUNT_SYMLINK = 1, MOUNT_FILE = 2, MOUNT_MOUNT = 3, MOUNT_REMOUNT = 4 };
+
+enum stage {
+    STAGE_NONE = 0, STAGE_CLONE, STAGE_SETGROUPS, STAGE_UID_MAP, STAGE_GID_MAP, STAGE_CGROUP,
+    STAGE_RELEASE, STAGE_CGROUP_NS, STAGE_MOUNT_PRIVATE, STAGE_MOUNT, STAGE_PIVOT_ROOT,
+    STAGE_DETACH_OLD_ROOT, STAGE_HOSTNAME, STAGE_LOOPBACK, STAGE_RLIMIT, STAGE_STDIO, STAGE_CLOSE_FDS,
+    STAGE_CHDIR, STAGE_SETGROUPS_CALL, STAGE_SETGID, STAGE_SETUID, STAGE_CAPS, STAGE_NO_NEW_PRIVS,
+    STAGE_SECCOMP, STAGE_EXEC,
+};
+
+struct mount_op {
+    int32_t kind;
+    int32_t mode;
+    const char *source;
+    const char *target;
+    const char *fstype;
+    const char *data;
+    uint64_t flags;
+};
+
+struct rlimit_op {
+    int32_t resource;
+    int32_t pad;
+    uint64_t value;
+};
+
+struct spawn_request {
+    const char *const *argv;
+    const char *const *envp;
+    const char *cwd;
+    const char *hostname;
+    const char *new_root;          /* host directory the tmpfs root is built on */
+    const struct mount_op *mounts; /* executed in order, targets are absolute host paths under new_root */
+    const struct rlimit_op *rlimits;
+    const struct sock_filter *seccomp;
+    const char *uid_map;
+    const char *gid_map;
+    const int32_t *cgroup_fds;     /* open cgroup.procs files, one per hierarchy */
+    int32_t mount_count;
+    int32_t rlimit_count;
+    int32_t seccomp_count;
+    int32_t cgroup_fd_count;
+    int32_t stdin_fd, stdout_fd, stderr_fd; /* -1: keep the caller's */
+    uint32_t uid, gid;             /* ids inside the sandbox */
+    int32_t loopback_up;
+    int32_t keep_root;             /* uid 0 inside: still drop every capability */
+};
+
+struct spawn_error {
+    int32_t stage;
+    int32_t index;
+    int32_t error;
+};
+
+struct child_args {
+    const struct spawn_request *req;
+    int go_fd;
+    int err_fd;
+};
+
+#define CHILD_STACK_SIZE (256 * 1024)
+
+static void write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static _Noreturn void child_fail(int err_fd, int stage, int index)
+{
+    struct spawn_error e = { stage, index, errno };
+    write_all(err_fd, &e, sizeof e);
+    _exit(127);
+}
+
+static void reset_signals(void)
+{
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    for (int sig = 1; sig < NSIG; sig++) {
+        struct sigaction old;
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sig, &dfl, NULL);
+    }
+}
+
+static int wait_for_go(int go_fd)
+{
+    char byte;
+    ssize_t n;
+    do {
+        n = read(go_fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    return n == 1 ? 0 : -1;
+}
+
+static int run_mounts(const struct spawn_request *req, int *failed_index)
+{
+    for (int i = 0; i < req->mount_count; i++) {
+        const struct mount_op *m = &req->mounts[i];
+        int rc = 0;
+        *failed_index = i;
+        switch (m->kind) {
+        case MOUNT_DIR:
+            rc = mkdir(m->target, (mode_t)m->mode);
+            if (rc < 0 && errno == EEXIST)
+                rc = 0;
+            break;
+        case MOUNT_SYMLINK:
+            rc = symlink(m->source, m->target);
+            break;
+        case MOUNT_FILE:
+            rc = mknod(m->target, S_IFREG | (mode_t)m->mode, 0);
+            if (rc < 0 && errno == EEXIST)
+                rc = 0;
+            break;
+        case MOUNT_MOUNT:
+        case MOUNT_REMOUNT:
+            rc = mount(m->source, m->target, m->fstype, (unsigned long)m->flags, m->data);
+            break;
+        default:
+            errno = EINVAL;
+            rc = -1;
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int bring_up_loopback(void)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    ifr.ifr_flags = IFF_UP | IFF_RUNNING;
+    int rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+    close(fd);
+    return rc;
+}
+
+static int drop_capabilities(void)
+{
+    /* The bounding set first (needs CAP_SETPCAP, which we still have), then the ambient, effective,
+     * permitted and inheritable sets. After this even uid 0 inside holds no capability. */
+    for (int cap = 0; cap <= 63; cap++) {
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            return -1;
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+        return -1;
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    return (int)syscall(SYS_capset, &header, data);
+}
+
+static int child_main(void *arg)
+{
+    const struct child_args *a = arg;
+    const struct spawn_request *req = a->req;
+    int err = a->err_fd;
+    int index = 0;
+
+    reset_signals();
+    if (wait_for_go(a->go_fd) < 0) {
+        errno = ECANCELED;
+        child_fail(err, STAGE_RELEASE, 0);
+    }
+    close(a->go_fd);
+
+    /* Now inside the run's cgroup: make it our cgroup namespace root. Optional on old kernels. */
+    if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL)
+        child_fail(err, STAGE_CGROUP_NS, 0);
+
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        child_fail(err, STAGE_MOUNT_PRIVATE, 0);
+    if (run_mounts(req, &index) < 0)
+        child_fail(err, STAGE_MOUNT, index);
+
+    /* pivot_root(".", ".") stacks the old root under the new one; detaching it leaves only ours. */
+    if (chdir(req->new_root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+        child_fail(err, STAGE_PIVOT_ROOT, 0);
+    if (umount2(".", MNT_DETACH) < 0)
+        child_fail(err, STAGE_DETACH_OLD_ROOT, 0);
+
+    if (sethostname(req->hostname, strlen(req->hostname)) < 0)
+        child_fail(err, STAGE_HOSTNAME, 0);
+    if (req->loopback_up && bring_up_loopback() < 0)
+        child_fail(err, STAGE_LOOPBACK, 0);
+
+    for (int i = 0; i < req->rlimit_count; i++) {
+        struct rlimit rl = { (rlim_t)req->rlimits[i].value, (rlim_t)req->rlimits[i].value };
+        if (setrlimit(req->rlimits[i].resource, &rl) < 0)
+            child_fail(err, STAGE_RLIMIT, i);
+    }
+
+    const int stdio[3] = { req->stdin_fd, req->stdout_fd, req->stderr_fd };
+    for (int fd = 0; fd < 3; fd++) {
+        if (stdio[fd] >= 0 && dup2(stdio[fd], fd) < 0)
+            child_fail(err, STAGE_STDIO, fd);
+    }
+    /* Every other descriptor closes at exec; the error pipe stays open until then. */
+    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(err, STAGE_CLOSE_FDS, 0);
+
+    if (chdir(req->cwd) < 0)
+        child_fail(err, STAGE_CHDIR, 0);
+
+    if (!req->keep_root) {
+        if (setgroups(0, NULL) < 0)
+            child_fail(err, STAGE_SETGROUPS_CALL, 0);
+        if (setresgid(req->gid, req->gid, req->gid) < 0)
+            child_fail(err, STAGE_SETGID, 0);
+    }
+    /* Drop capabilities while still uid 0 (dropping the bounding set needs CAP_SETPCAP). */
+    if (drop_capabilities() < 0)
+        child_fail(err, STAGE_CAPS, 0);
+    if (!req->keep_root && setresuid(req->uid, req->uid, req->uid) < 0)
+        child_fail(err, STAGE_SETUID, 0);
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(err, STAGE_NO_NEW_PRIVS, 0);
+    if (req->seccomp_count > 0) {
+        struct sock_fprog prog = { (unsigned short)req->seccomp_count, (struct sock_filter *)req->seccomp };
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+            child_fail(err, STAGE_SECCOMP, 0);
+    }
+
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    execve(req->argv[0], (char *const *)req->argv, (char *const *)req->envp);
+    child_fail(err, STAGE_EXEC, 0);
+}
+
+static int write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t len = (ssize_t)strlen(text);
+    ssize_t n = write(fd, text, (size_t)len);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == len ? 0 : -1;
+}
+
+static int format_proc_path(char *buf, size_t size, pid_t pid, const char *leaf)
+{
+    char digits[16];
+    int n = 0;
+    unsigned int v = (unsigned int)pid;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    size_t used = 0;
+    const char *prefix = "/proc/";
+    for (const char *p = prefix; *p; p++)
+        buf[used++] = *p;
+    while (n > 0)
+        buf[used++] = digits[--n];
+    buf[used++] = '/';
+    for (const char *p = leaf; *p && used + 1 < size; p++)
+        buf[used++] = *p;
+    buf[used] = '\0';
+    return 0;
+}
+
+static int write_pid(int fd, pid_t pid)
+{
+    char digits[16];
+    int n = 0;
+    unsigned int v = (unsigned int)pid;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    char text[16];
+    for (int i = 0; i < n; i++)
+        text[i] = digits[n - 1 - i];
+    return write(fd, text, (size_t)n) == n ? 0 : -1;
+}
+
+/*
+ * Starts the sandboxed program. Returns its pid (its parent is the calling process), or -1 with
+ * *error saying which step failed and why; a failed child has been reaped.
+ */
+int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
+{
+    int go[2] = { -1, -1 }, err[2] = { -1, -1 };
+    pid_t pid = -1;
+    int stage = STAGE_NONE;
+    sigset_t all, old;
+
+    memset(error, 0, sizeof *error);
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+        error->stage = STAGE_CLONE;
+        error->error = errno;
+        goto out;
+    }
+    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        error->stage = STAGE_CLONE;
+        error->error = errno;
+        goto out;
+    }
+
+    struct child_args args = { req, go[0], err[1] };
+    int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
+                CLONE_NEWUTS | SIGCHLD;
+
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, &args);
+    if (pid < 0) {
+        stage = STAGE_CLONE;
+        goto fail;
+    }
+    close(go[0]);
+    go[0] = -1;
+    close(err[1]);
+    err[1] = -1;
+
+    /* Parent side: the child is blocked on "go" and touches no errno until then. */
+    char path[64];
+    format_proc_path(path, sizeof path, pid, "setgroups");
+    if (write_file(path, "deny") < 0) {
+        stage = STAGE_SETGROUPS;
+        goto fail;
+    }
+    format_proc_path(path, sizeof path, pid, "uid_map");
+    if (write_file(path, req->uid_map) < 0) {
+        stage = STAGE_UID_MAP;
+        goto fail;
+    }
+    format_proc_path(path, sizeof path, pid, "gid_map");
+    if (write_file(path, req->gid_map) < 0) {
+        stage = STAGE_GID_MAP;
+        goto fail;
+    }
+    for (int i = 0; i < req->cgroup_fd_count; i++) {
+        if (write_pid(req->cgroup_fds[i], pid) < 0) {
+            error->index = i;
+            stage = STAGE_CGROUP;
+            goto fail;
+        }
+    }
+    if (write(go[1], "g", 1) != 1) {
+        stage = STAGE_RELEASE;
+        goto fail;
+    }
+
+    /* EOF: the child exec'd (the pipe is CLOEXEC). A record: it failed at that stage. */
+    struct spawn_error child_error;
+    ssize_t n;
+    do {
+        n = read(err[0], &child_error, sizeof child_error);
+    } while (n < 0 && errno == EINTR);
+    if (n == (ssize_t)sizeof child_error) {
+        *error = child_error;
+        waitpid(pid, NULL, 0);
+        pid = -1;
+    } else if (n != 0) {
+        error->stage = STAGE_EXEC;
+        error->error = n < 0 ? errno : EPROTO;
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        pid = -1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    munmap(stack, CHILD_STACK_SIZE);
+    goto out;
+
+fail:
+    error->stage = stage;
+    error->error = errno;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        pid = -1;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    munmap(stack, CHILD_STACK_SIZE);
+out:
+    for (int i = 0; i < 2; i++) {
+        if (go[i] >= 0)
+            close(go[i]);
+        if (err[i] >= 0)
+            close(err[i]);
+    }
+    return pid;
+}

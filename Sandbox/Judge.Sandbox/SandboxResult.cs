@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Judge.Sandbox;
+
+[JsonConverter(typeof(JsonStringEnumConverter<SandboxStatus>))]
+public enum SandboxStatus
+{
+    [JsonStringEnumMemberName("ok")] Ok,
+    [JsonStringEnumMemberName("runtime-error")] RuntimeError,
+    [JsonStringEnumMemberName("signaled")] Signaled,
+    [JsonStringEnumMemberName("time-limit")] TimeLimit,
+    [JsonStringEnumMemberName("wall-time-limit")] WallTimeLimit,
+    [JsonStringEnumMemberName("memory-limit")] MemoryLimit,
+    [JsonStringEnumMemberName("output-limit")] OutputLimit,
+    [JsonStringEnumMemberName("setup-error")] SetupError,
+}
+
+/// <summary>What happened in one run. A limit being hit is a normal result, not an exception.</summary>
+public sealed record SandboxResult(
+    SandboxStatus Status,
+    int? ExitCode,
+    int? Signal,
+    long CpuTimeMs,
+    long WallTimeMs,
+    long PeakMemoryBytes,
+    string Message)
+{
+    public static SandboxResult SetupError(string message) => new(SandboxStatus.SetupError, null, null, 0, 0, 0, message);
+}

@@ -1,0 +1,73 @@
+namespace Judge.Sandbox;
+
+/// <summary>Everything one sandboxed run needs. Validated by <see cref="SpecValidator"/> before any syscall.</summary>
+public sealed record SandboxSpec
+{
+    /// <summary>argv. <c>Command[0]</c> is resolved on the host (absolute path or PATH lookup) and, with its
+    /// ELF closure, becomes part of the image; inside the sandbox it runs at the same path.</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    /// <summary>Extra host paths placed in the image at the same path (files with their ELF closure, or whole directories).</summary>
+    public IReadOnlyList<string> With { get; init; } = [];
+
+    /// <summary>Use this host directory as the root image instead of building a minimal one.</summary>
+    public string? RootfsDir { get; init; }
+
+    public IReadOnlyList<BindMount> Binds { get; init; } = [];
+
+    /// <summary>Host directory mounted read-write at <c>/box</c>. Null: a fresh empty directory, removed after the run.</summary>
+    public string? WorkDir { get; init; }
+
+    /// <summary>Working directory inside the sandbox.</summary>
+    public string Cwd { get; init; } = "/box";
+
+    /// <summary>The whole environment of the program: nothing is inherited from the caller.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = DefaultEnvironment;
+
+    public SandboxLimits Limits { get; init; } = new();
+
+    public NetworkMode Network { get; init; } = NetworkMode.None;
+
+    /// <summary>Host files for the standard streams. Null: inherit the caller's stream.</summary>
+    public string? StdinPath { get; init; }
+    public string? StdoutPath { get; init; }
+    public string? StderrPath { get; init; }
+
+    /// <summary>Run the program as uid 0 inside the sandbox (still an unprivileged id on the host, with no capabilities).</summary>
+    public bool RunAsRoot { get; init; }
+
+    public string Hostname { get; init; } = "sandbox";
+
+    public static readonly IReadOnlyDictionary<string, string> DefaultEnvironment = new Dictionary<string, string>
+    {
+        ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+        ["HOME"] = "/box",
+        ["TMPDIR"] = "/tmp",
+        ["LANG"] = "C.UTF-8",
+    };
+}
+
+public sealed record BindMount(string Source, string Target, bool Writable = false);
+
+public enum NetworkMode { None, Loopback }
+
+/// <summary>Null means "no limit" for the optional ones.</summary>
+public sealed record SandboxLimits
+{
+    /// <summary>CPU time of the whole process tree, measured by the cgroup.</summary>
+    public TimeSpan? CpuTime { get; init; }
+    public TimeSpan? WallTime { get; init; }
+    /// <summary>Memory of the whole tree, swap excluded (no swap is allowed).</summary>
+    public long? MemoryBytes { get; init; }
+    public int? Processes { get; init; }
+    /// <summary>Largest file the program may write, stdout and stderr files included.</summary>
+    public long? OutputBytes { get; init; }
+    public long? StackBytes { get; init; }
+    public int? OpenFiles { get; init; }
+    public long? IoReadBytesPerSecond { get; init; }
+    public long? IoWriteBytesPerSecond { get; init; }
+    /// <summary>Size of the tmpfs mounted at <c>/tmp</c>.</summary>
+    public long TmpBytes { get; init; } = 64L << 20;
+    /// <summary>CPU bandwidth quota in cores (e.g. 1.5). Null: no quota.</summary>
+    public double? CpuCores { get; init; }
+}
