@@ -1,21 +1,115 @@
+using Judge.Sandbox.Native;
+using static Tmds.Linux.LibC;
+
 namespace Judge.Sandbox;
 
 /// <summary>
 /// File operations for the trusted side on directories a sandbox could have written to: nothing
-/// here follows a symbolic link or leaves the directory it was given.
+/// here follows a symbolic link, and names are looked up directly in a directory we hold open,
+/// so a link planted anywhere on the path cannot redirect us to a host file.
 /// </summary>
 public static class SafeFiles
 {
+    private static readonly int DirectoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
+
     /// <summary>Creates a new, empty, root-owned directory (mode 0755) under <paramref name="parent"/> and returns its path.</summary>
-    public static string CreateFreshDirectory(string parent, string prefix) => throw new NotImplementedException();
+    public static string CreateFreshDirectory(string parent, string prefix)
+    {
+        Directory.CreateDirectory(parent);
+        string path = Path.Combine(parent, $"{prefix}{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+            UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        return path;
+    }
 
     /// <summary>Reads at most <paramref name="maxBytes"/> of the regular file <paramref name="name"/> directly in <paramref name="directory"/>.
     /// Returns null when it does not exist or is not a regular file (a link, a fifo, ...).</summary>
-    public static byte[]? ReadFile(string directory, string name, long maxBytes, out bool truncated) => throw new NotImplementedException();
+    public static byte[]? ReadFile(string directory, string name, long maxBytes, out bool truncated)
+    {
+        truncated = false;
+        int dir = Syscalls.Open(directory, DirectoryFlags);
+        try
+        {
+            // O_NONBLOCK: a fifo planted under this name must not hang us; it is refused below anyway.
+            int fd = Syscalls.TryOpenAt(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, out _);
+            if (fd < 0)
+                return null;
+            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, 1);
+            if (!Syscalls.IsRegularFile(fd, out long size))
+                return null;
+            truncated = size > maxBytes;
+            var buffer = new byte[Math.Min(size, maxBytes)];
+            stream.ReadExactly(buffer);
+            return buffer;
+        }
+        finally
+        {
+            Syscalls.Close(dir);
+        }
+    }
 
     /// <summary>Writes a new file (mode 0644) directly in <paramref name="directory"/>; fails if the name already exists.</summary>
-    public static void WriteNewFile(string directory, string name, ReadOnlySpan<byte> content) => throw new NotImplementedException();
+    public static void WriteNewFile(string directory, string name, ReadOnlySpan<byte> content)
+    {
+        int dir = Syscalls.Open(directory, DirectoryFlags);
+        try
+        {
+            int fd = Syscalls.TryOpenAt(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0b110_100_100, out int error);
+            if (fd < 0)
+                throw Syscalls.Failure("create", Path.Combine(directory, name), error);
+            try
+            {
+                Syscalls.Write(fd, content, Path.Combine(directory, name));
+            }
+            finally
+            {
+                Syscalls.Close(fd);
+            }
+        }
+        finally
+        {
+            Syscalls.Close(dir);
+        }
+    }
 
     /// <summary>Removes a directory tree without following any link in it. Missing is fine.</summary>
-    public static void RemoveTree(string path) => throw new NotImplementedException();
+    public static void RemoveTree(string path)
+    {
+        string parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        int dir = Syscalls.Open(parent, DirectoryFlags);
+        try
+        {
+            RemoveEntry(dir, Path.GetFileName(path), path);
+        }
+        finally
+        {
+            Syscalls.Close(dir);
+        }
+    }
+
+    private static void RemoveEntry(int parentFd, string name, string shownPath)
+    {
+        int error = Syscalls.TryUnlinkAt(parentFd, name, 0);
+        if (error is 0 || error == ENOENT)
+            return;
+        if (error != EISDIR)
+            throw Syscalls.Failure("unlink", shownPath, error);
+
+        int dir = Syscalls.TryOpenAt(parentFd, name, DirectoryFlags, 0, out error);
+        if (dir < 0)
+            throw Syscalls.Failure("open", shownPath, error);
+        try
+        {
+            // Listing through /proc/self/fd/N reads the directory we hold, not whatever the path names now.
+            foreach (string child in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dir}"))
+                RemoveEntry(dir, Path.GetFileName(child), Path.Combine(shownPath, Path.GetFileName(child)));
+        }
+        finally
+        {
+            Syscalls.Close(dir);
+        }
+        error = Syscalls.TryUnlinkAt(parentFd, name, AT_REMOVEDIR);
+        if (error is not 0 && error != ENOENT)
+            throw Syscalls.Failure("rmdir", shownPath, error);
+    }
 }

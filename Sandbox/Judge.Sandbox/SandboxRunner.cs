@@ -1,16 +1,348 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Judge.Sandbox.Cgroups;
+using Judge.Sandbox.Native;
+using Judge.Sandbox.Rootfs;
+using static Tmds.Linux.LibC;
+using Syscalls = Judge.Sandbox.Native.Syscalls;
+
 namespace Judge.Sandbox;
 
-/// <summary>Runs commands in freshly built sandboxes. Thread-safe: one instance serves all of a process's runs.</summary>
+/// <summary>
+/// Runs commands in freshly built sandboxes. Thread-safe: one instance serves all of a process's runs.
+/// A run: validate the spec; find or build the root image; lease host ids; create the cgroup and
+/// write its limits; open the standard streams; hand everything to the C window (spawn.c), which
+/// clones into new namespaces and execs; watch CPU time and wall time; kill the whole cgroup on a
+/// limit; measure; classify; tear down.
+/// </summary>
 public sealed class SandboxRunner
 {
+    private const int SigKill = 9, SigXcpu = 24, SigXfsz = 25;
+
+    private readonly Lazy<ICgroupDriver> _cgroups;
+    private readonly IImageBuilder _images;
+    private readonly HostIds _ids;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ImageEntry>> _imageEntries = new();
+    private readonly string _stagingRoot;
+    private readonly string _workRoot;
+    private long _runs;
+
     public SandboxRunner(SandboxOptions? options = null)
     {
         Options = options ?? new SandboxOptions();
+        _cgroups = new Lazy<ICgroupDriver>(() => CgroupDriver.Detect(Options.CgroupParent));
+        _images = new ImageBuilder(Options.ImageCacheDirectory);
+        _ids = new HostIds(Path.Combine(Options.StateDirectory, "ids"), Options.HostIdRangeStart, Options.HostIdSlots);
+        _stagingRoot = Path.Combine(Options.StateDirectory, "root");
+        _workRoot = Path.Combine(Options.StateDirectory, "work");
     }
 
     public SandboxOptions Options { get; }
 
+    /// <summary>The cgroup hierarchy in use (detected on first use).</summary>
+    public ICgroupDriver Cgroups => _cgroups.Value;
+
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
-    public SandboxResult Run(SandboxSpec spec) => throw new NotImplementedException();
+    public SandboxResult Run(SandboxSpec spec)
+    {
+        SpecValidator.Validate(spec);
+        using var run = new RunResources();
+        try
+        {
+            Prepare(spec, run);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CgroupException or InvalidOperationException)
+        {
+            return SandboxResult.SetupError(e.Message);
+        }
+        return Execute(spec, run);
+    }
+
+    /// <summary>Everything a run holds on the host, released in reverse order whatever happens.</summary>
+    private sealed class RunResources : IDisposable
+    {
+        public HostIds.Lease? Ids;
+        public IRunCgroup? Cgroup;
+        public string? FreshWorkDir;
+        public string WorkDir = "";
+        public string ImageDirectory = "";
+        public IReadOnlyList<ImageEntry> ImageEntries = [];
+        public string ExecPath = "";
+        public int StdinFd = -1, StdoutFd = -1, StderrFd = -1;
+
+        public void Dispose()
+        {
+            Syscalls.Close(StdinFd);
+            Syscalls.Close(StdoutFd);
+            if (StderrFd != StdoutFd)
+                Syscalls.Close(StderrFd);
+            Cgroup?.Dispose();
+            if (FreshWorkDir is not null)
+                SafeFiles.RemoveTree(FreshWorkDir);
+            Ids?.Dispose();
+        }
+    }
+
+    private void Prepare(SandboxSpec spec, RunResources run)
+    {
+        Directory.CreateDirectory(_stagingRoot);
+        ResolveRoot(spec, run);
+        run.Ids = _ids.Acquire();
+
+        if (spec.WorkDir is null)
+        {
+            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, "box-");
+            run.WorkDir = run.FreshWorkDir;
+        }
+        else
+        {
+            run.WorkDir = Path.GetFullPath(spec.WorkDir);
+        }
+        // The program owns /box: it is the one place it may write besides /tmp.
+        uint owner = spec.RunAsRoot ? run.Ids.Root : run.Ids.User;
+        int dir = Syscalls.Open(run.WorkDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+        try
+        {
+            Syscalls.FChown(dir, owner, owner, run.WorkDir);
+        }
+        finally
+        {
+            Syscalls.Close(dir);
+        }
+
+        int outputFlags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+        if (spec.StdinPath is not null)
+            run.StdinFd = Syscalls.Open(spec.StdinPath, O_RDONLY | O_NOFOLLOW);
+        if (spec.StdoutPath is not null)
+            run.StdoutFd = Syscalls.Open(spec.StdoutPath, outputFlags, 0b110_100_100);
+        if (spec.StderrPath is not null)
+            run.StderrFd = spec.StderrPath == spec.StdoutPath ? run.StdoutFd : Syscalls.Open(spec.StderrPath, outputFlags, 0b110_100_100);
+
+        string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}";
+        run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir));
+    }
+
+    private void ResolveRoot(SandboxSpec spec, RunResources run)
+    {
+        string searchPath = spec.Environment.GetValueOrDefault("PATH") ?? SandboxSpec.DefaultEnvironment["PATH"];
+        if (spec.RootfsDir is { } rootfs)
+        {
+            run.ImageDirectory = Path.GetFullPath(rootfs);
+            run.ImageEntries = ImageEntry.List(run.ImageDirectory);
+            run.ExecPath = ResolveInside(run.ImageDirectory, spec.Command[0], searchPath)
+                ?? throw new IOException($"command {spec.Command[0]} not found in rootfs {rootfs}");
+            return;
+        }
+        run.ExecPath = ImageBuilder.ResolveCommand(spec.Command[0], searchPath)
+            ?? throw new IOException($"command {spec.Command[0]} not found on the host PATH {searchPath}");
+        var paths = new List<string>(spec.With.Count + 1) { run.ExecPath };
+        paths.AddRange(spec.With);
+        RootImage image = _images.GetOrBuild(paths);
+        run.ImageDirectory = image.Directory;
+        run.ImageEntries = _imageEntries.GetOrAdd(image.Directory, ImageEntry.List);
+    }
+
+    private static string? ResolveInside(string rootfs, string command, string searchPath)
+    {
+        if (command.Contains('/'))
+            return command.StartsWith('/') ? command : null;
+        foreach (string dir in searchPath.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = Path.Combine(dir, command);
+            if (File.Exists(rootfs + candidate))
+                return candidate;
+        }
+        return null;
+    }
+
+    private static CgroupLimits CgroupLimitsFor(SandboxLimits limits, string workDir)
+    {
+        BlockDeviceThrottle? io = null;
+        if (limits.IoReadBytesPerSecond is not null || limits.IoWriteBytesPerSecond is not null)
+        {
+            (uint major, uint minor) = BlockDevices.WholeDiskBehind(workDir);
+            io = new BlockDeviceThrottle(major, minor, limits.IoReadBytesPerSecond, limits.IoWriteBytesPerSecond);
+        }
+        return new CgroupLimits(limits.MemoryBytes, limits.Processes, limits.CpuCores, io);
+    }
+
+    private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run)
+    {
+        var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir);
+        uint insideUid = spec.RunAsRoot ? 0 : Options.SandboxUid;
+        string idMapRoot = $"0 {run.Ids!.Root} 1\n";
+        string idMap = spec.RunAsRoot ? idMapRoot : idMapRoot + $"{Options.SandboxUid} {run.Ids.User} 1\n";
+
+        var procsFds = new List<int>();
+        int pid;
+        NativeSpawn.Error error;
+        Stopwatch wall;
+        try
+        {
+            foreach (string procs in run.Cgroup!.ProcsFiles)
+                procsFds.Add(Syscalls.Open(procs, O_WRONLY));
+
+            using var arena = new NativeArena();
+            var argv = new List<string>(spec.Command) { [0] = run.ExecPath };
+            var env = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+            NativeSpawn.MountOp[] mounts = plan.Marshal(arena);
+            NativeSpawn.RlimitOp[] rlimits = RlimitsFor(spec.Limits);
+            var request = new NativeSpawn.Request
+            {
+                Argv = arena.StringArray(argv),
+                Envp = arena.StringArray(env),
+                Cwd = arena.String(spec.Cwd),
+                Hostname = arena.String(spec.Hostname),
+                NewRoot = arena.String(_stagingRoot),
+                Mounts = arena.Array<NativeSpawn.MountOp>(mounts),
+                MountCount = mounts.Length,
+                Rlimits = arena.Array<NativeSpawn.RlimitOp>(rlimits),
+                RlimitCount = rlimits.Length,
+                UidMap = arena.String(idMap),
+                GidMap = arena.String(idMap),
+                CgroupFds = arena.Array<int>(procsFds.ToArray()),
+                CgroupFdCount = procsFds.Count,
+                StdinFd = run.StdinFd,
+                StdoutFd = run.StdoutFd,
+                StderrFd = run.StderrFd,
+                Uid = insideUid,
+                Gid = insideUid,
+                LoopbackUp = spec.Network == NetworkMode.Loopback ? 1 : 0,
+                KeepRoot = spec.RunAsRoot ? 1 : 0,
+            };
+            pid = NativeSpawn.Spawn(&request, &error);
+            wall = Stopwatch.StartNew();
+        }
+        finally
+        {
+            procsFds.ForEach(Syscalls.Close);
+        }
+        if (pid < 0)
+            return SandboxResult.SetupError(DescribeSetupFailure(error, plan, run.ExecPath));
+
+        return Monitor(spec, run, pid, wall);
+    }
+
+    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, Stopwatch wall)
+    {
+        IRunCgroup cgroup = run.Cgroup!;
+        SandboxLimits limits = spec.Limits;
+        // CPU time accrues at most this fast, so sleeping remaining/cores can never overshoot the limit.
+        double cores = Math.Min(Environment.ProcessorCount, limits.CpuCores ?? double.MaxValue);
+        SandboxStatus? killedFor = null;
+
+        int pidfd = Syscalls.PidfdOpen(pid);
+        try
+        {
+            while (true)
+            {
+                TimeSpan timeout = Timeout.InfiniteTimeSpan;
+                if (limits.WallTime is { } wallLimit)
+                {
+                    TimeSpan left = wallLimit - wall.Elapsed;
+                    if (left <= TimeSpan.Zero) { killedFor = SandboxStatus.WallTimeLimit; break; }
+                    timeout = left;
+                }
+                if (limits.CpuTime is { } cpuLimit)
+                {
+                    TimeSpan left = cpuLimit - cgroup.CpuUsage();
+                    if (left <= TimeSpan.Zero) { killedFor = SandboxStatus.TimeLimit; break; }
+                    TimeSpan step = left / cores;
+                    if (timeout == Timeout.InfiniteTimeSpan || step < timeout)
+                        timeout = step;
+                }
+                int timeoutMs = timeout == Timeout.InfiniteTimeSpan ? -1 : Math.Max(1, (int)Math.Ceiling(timeout.TotalMilliseconds));
+                if (Syscalls.WaitReadable(pidfd, timeoutMs))
+                    break;
+            }
+            if (killedFor is not null)
+                cgroup.KillAll();
+        }
+        finally
+        {
+            Syscalls.Close(pidfd);
+        }
+        int status = Syscalls.Reap(pid);
+        long wallMs = wall.ElapsedMilliseconds;
+        // The pid namespace dies with its init; KillAll makes sure nothing is left before we measure.
+        cgroup.KillAll();
+
+        long cpuMs = (long)cgroup.CpuUsage().TotalMilliseconds;
+        long peak = cgroup.PeakMemoryBytes();
+        bool oom = cgroup.OomKilled();
+        int? exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : null;
+        int? signal = exitCode is null ? status & 0x7f : null;
+        bool outputFull = limits.OutputBytes is { } cap &&
+            ((run.StdoutFd >= 0 && Syscalls.FileSize(run.StdoutFd) >= cap) || (run.StderrFd >= 0 && Syscalls.FileSize(run.StderrFd) >= cap));
+
+        SandboxStatus verdict = Classify(limits, killedFor, exitCode, signal, cpuMs, peak, oom, outputFull);
+        return new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal));
+    }
+
+    private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,
+        long cpuMs, long peak, bool oom, bool outputFull)
+    {
+        if (killedFor is { } reason)
+            return reason;
+        if (oom || (exitCode is not 0 && limits.MemoryBytes is { } mem && peak >= mem * 97 / 100))
+            return SandboxStatus.MemoryLimit;
+        if (signal == SigXcpu || (limits.CpuTime is { } cpu && cpuMs > cpu.TotalMilliseconds))
+            return SandboxStatus.TimeLimit;
+        if (signal == SigXfsz || outputFull)
+            return SandboxStatus.OutputLimit;
+        if (signal is not null)
+            return SandboxStatus.Signaled;
+        return exitCode == 0 ? SandboxStatus.Ok : SandboxStatus.RuntimeError;
+    }
+
+    private static string Explain(SandboxStatus status, SandboxLimits limits, int? exitCode, int? signal) => status switch
+    {
+        SandboxStatus.Ok => "exited normally",
+        SandboxStatus.RuntimeError => $"exited with code {exitCode}",
+        SandboxStatus.Signaled => $"killed by signal {signal} ({Signals.Name(signal!.Value)})",
+        SandboxStatus.TimeLimit => $"CPU time limit of {limits.CpuTime!.Value.TotalMilliseconds:0} ms exceeded",
+        SandboxStatus.WallTimeLimit => $"wall time limit of {limits.WallTime!.Value.TotalMilliseconds:0} ms exceeded",
+        SandboxStatus.MemoryLimit => $"memory limit of {limits.MemoryBytes} bytes exceeded",
+        SandboxStatus.OutputLimit => $"output limit of {limits.OutputBytes} bytes exceeded",
+        _ => status.ToString(),
+    };
+
+    private static NativeSpawn.RlimitOp[] RlimitsFor(SandboxLimits limits)
+    {
+        const int cpu = 0, fsize = 1, stack = 3, core = 4, nofile = 7;
+        const ulong infinity = ulong.MaxValue;
+        var ops = new List<NativeSpawn.RlimitOp> { new() { Resource = core, Value = 0 } };
+        if (limits.OutputBytes is { } output)
+            ops.Add(new() { Resource = fsize, Value = (ulong)output });
+        ops.Add(new() { Resource = stack, Value = limits.StackBytes is { } s ? (ulong)s : infinity });
+        if (limits.OpenFiles is { } files)
+            ops.Add(new() { Resource = nofile, Value = (ulong)files });
+        // A backstop only: the cgroup watch above kills at the limit, counting every thread and child.
+        if (limits.CpuTime is { } time)
+            ops.Add(new() { Resource = cpu, Value = (ulong)Math.Ceiling(time.TotalSeconds) + 1 });
+        return ops.ToArray();
+    }
+
+    private static string DescribeSetupFailure(NativeSpawn.Error error, MountPlan plan, string execPath)
+    {
+        string step = error.Stage switch
+        {
+            NativeSpawn.Stage.Mount when error.Index < plan.Steps.Count => MountPlan.Describe(plan.Steps[error.Index]),
+            NativeSpawn.Stage.Clone => "clone (new user, pid, mount, net, ipc, uts namespaces)",
+            NativeSpawn.Stage.UidMap => "write uid_map",
+            NativeSpawn.Stage.GidMap => "write gid_map",
+            NativeSpawn.Stage.Cgroup => "join cgroup",
+            NativeSpawn.Stage.MountPrivate => "make mounts private",
+            NativeSpawn.Stage.PivotRoot => "pivot_root",
+            NativeSpawn.Stage.DetachOldRoot => "detach old root",
+            NativeSpawn.Stage.Rlimit => "setrlimit",
+            NativeSpawn.Stage.Stdio => "redirect stdio",
+            NativeSpawn.Stage.CloseFds => "close descriptors",
+            NativeSpawn.Stage.Chdir => "chdir to working directory",
+            NativeSpawn.Stage.Exec => $"execve {execPath}",
+            var other => other.ToString().ToLowerInvariant(),
+        };
+        return $"{step}: {Syscalls.Describe(error.Errno)}";
+    }
 }

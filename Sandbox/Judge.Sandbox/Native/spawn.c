@@ -15,11 +15,12 @@
  *   parent                                   child (new user, pid, mount, net, ipc, uts ns)
  *   ------                                   -----
  *   block all signals, clone() ------------> reset signal handlers, wait for "go"
- *   setgroups=deny, uid_map, gid_map
+ *   uid_map, gid_map
  *   write pid to each cgroup.procs
- *   send "go" -----------------------------> new cgroup ns; mounts in order, pivot_root, detach old
+ *   send "go" -----------------------------> become the namespace's root (drop host groups);
+ *                                            new cgroup ns; mounts in order, pivot_root, detach old
  *                                            root; hostname; loopback; rlimits; stdio; mark fds
- *                                            CLOEXEC; setgroups/gid/uid; drop capabilities;
+ *                                            CLOEXEC; drop bounding set; gid/uid; clear capabilities;
  *                                            no_new_privs; seccomp (last); execve
  *   read error pipe: EOF = exec happened <--- or a {stage, index, errno} record, then _exit(127)
  *
@@ -56,10 +57,10 @@
 enum mount_kind { MOUNT_DIR = 0, MOUNT_SYMLINK = 1, MOUNT_FILE = 2, MOUNT_MOUNT = 3, MOUNT_REMOUNT = 4 };
 
 enum stage {
-    STAGE_NONE = 0, STAGE_CLONE, STAGE_SETGROUPS, STAGE_UID_MAP, STAGE_GID_MAP, STAGE_CGROUP,
+    STAGE_NONE = 0, STAGE_CLONE, STAGE_UID_MAP, STAGE_GID_MAP, STAGE_CGROUP,
     STAGE_RELEASE, STAGE_CGROUP_NS, STAGE_MOUNT_PRIVATE, STAGE_MOUNT, STAGE_PIVOT_ROOT,
     STAGE_DETACH_OLD_ROOT, STAGE_HOSTNAME, STAGE_LOOPBACK, STAGE_RLIMIT, STAGE_STDIO, STAGE_CLOSE_FDS,
-    STAGE_CHDIR, STAGE_SETGROUPS_CALL, STAGE_SETGID, STAGE_SETUID, STAGE_CAPS, STAGE_NO_NEW_PRIVS,
+    STAGE_CHDIR, STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_CAPS, STAGE_NO_NEW_PRIVS,
     STAGE_SECCOMP, STAGE_EXEC,
 };
 
@@ -206,16 +207,21 @@ static int bring_up_loopback(void)
     return rc;
 }
 
-static int drop_capabilities(void)
+/* The bounding and ambient sets, while we still hold CAP_SETPCAP: no exec can regain a capability. */
+static int drop_bounding_set(void)
 {
-    /* The bounding set first (needs CAP_SETPCAP, which we still have), then the ambient, effective,
-     * permitted and inheritable sets. After this even uid 0 inside holds no capability. */
     for (int cap = 0; cap <= 63; cap++) {
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
             return -1;
     }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
         return -1;
+    return 0;
+}
+
+/* Effective, permitted, inheritable: after this even uid 0 inside holds no capability. */
+static int clear_capabilities(void)
+{
     struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
     struct __user_cap_data_struct data[2];
     memset(data, 0, sizeof data);
@@ -235,6 +241,17 @@ static int child_main(void *arg)
         child_fail(err, STAGE_RELEASE, 0);
     }
     close(a->go_fd);
+
+    /* Until now we carried the caller's host credentials, which the new namespace cannot map (files
+     * we create would fail with EOVERFLOW). Become its root, and shed the caller's supplementary
+     * groups: setgroups stays allowed because the mapping was written by host root, and the program
+     * can never call it again, as it ends with no capabilities. */
+    if (setresgid(0, 0, 0) < 0)
+        child_fail(err, STAGE_SETGID, 0);
+    if (setgroups(0, NULL) < 0)
+        child_fail(err, STAGE_SETGROUPS, 0);
+    if (setresuid(0, 0, 0) < 0)
+        child_fail(err, STAGE_SETUID, 0);
 
     /* Now inside the run's cgroup: make it our cgroup namespace root. Optional on old kernels. */
     if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL)
@@ -274,17 +291,14 @@ static int child_main(void *arg)
     if (chdir(req->cwd) < 0)
         child_fail(err, STAGE_CHDIR, 0);
 
-    if (!req->keep_root) {
-        if (setgroups(0, NULL) < 0)
-            child_fail(err, STAGE_SETGROUPS_CALL, 0);
-        if (setresgid(req->gid, req->gid, req->gid) < 0)
-            child_fail(err, STAGE_SETGID, 0);
-    }
-    /* Drop capabilities while still uid 0 (dropping the bounding set needs CAP_SETPCAP). */
-    if (drop_capabilities() < 0)
+    if (drop_bounding_set() < 0)
         child_fail(err, STAGE_CAPS, 0);
+    if (!req->keep_root && setresgid(req->gid, req->gid, req->gid) < 0)
+        child_fail(err, STAGE_SETGID, 0);
     if (!req->keep_root && setresuid(req->uid, req->uid, req->uid) < 0)
         child_fail(err, STAGE_SETUID, 0);
+    if (clear_capabilities() < 0)
+        child_fail(err, STAGE_CAPS, 0);
 
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         child_fail(err, STAGE_NO_NEW_PRIVS, 0);
@@ -394,11 +408,6 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
 
     /* Parent side: the child is blocked on "go" and touches no errno until then. */
     char path[64];
-    format_proc_path(path, sizeof path, pid, "setgroups");
-    if (write_file(path, "deny") < 0) {
-        stage = STAGE_SETGROUPS;
-        goto fail;
-    }
     format_proc_path(path, sizeof path, pid, "uid_map");
     if (write_file(path, req->uid_map) < 0) {
         stage = STAGE_UID_MAP;

@@ -1,0 +1,155 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace Judge.Sandbox.Native;
+
+/// <summary>Thin wrappers over Tmds.LibC, plus the few calls it lacks, each failing with a message that names the call and the path.</summary>
+internal static unsafe partial class Syscalls
+{
+    private const long SysPidfdOpen = 434;
+    public const int LockExclusive = 2, LockNonBlocking = 4;
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, int pid, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "wait4", SetLastError = true)]
+    private static partial int Wait4(int pid, int* status, int options, void* rusage);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int Flock(int fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "strerror")]
+    private static partial nint StrError(int errno);
+
+    public static string Describe(int errno) => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+
+    public static byte[] Utf8Z(string s)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+        Encoding.UTF8.GetBytes(s, bytes);
+        return bytes;
+    }
+
+    public static IOException Failure(string call, string? path, int errno) =>
+        new(path is null ? $"{call}: {Describe(errno)}" : $"{call} {path}: {Describe(errno)}", errno);
+
+    public static int Open(string path, int flags, int mode = 0)
+    {
+        fixed (byte* p = Utf8Z(path))
+        {
+            int fd;
+            do fd = open(p, flags | O_CLOEXEC, (mode_t)mode);
+            while (fd < 0 && errno == EINTR);
+            return fd >= 0 ? fd : throw Failure("open", path, errno);
+        }
+    }
+
+    /// <summary>openat; returns -1 (with <paramref name="error"/>) instead of throwing, for callers that expect some failures.</summary>
+    public static int TryOpenAt(int dirFd, string name, int flags, int mode, out int error)
+    {
+        fixed (byte* p = Utf8Z(name))
+        {
+            int fd = openat(dirFd, p, flags | O_CLOEXEC, (mode_t)mode);
+            error = fd < 0 ? errno : 0;
+            return fd;
+        }
+    }
+
+    public static int TryUnlinkAt(int dirFd, string name, int flags)
+    {
+        fixed (byte* p = Utf8Z(name))
+            return unlinkat(dirFd, p, flags) == 0 ? 0 : errno;
+    }
+
+    public static void Close(int fd)
+    {
+        if (fd >= 0)
+            close(fd);
+    }
+
+    public static void FChown(int fd, uint uid, uint gid, string shownPath)
+    {
+        if (fchown(fd, uid, gid) < 0)
+            throw Failure("chown", shownPath, errno);
+    }
+
+    public static bool TryLockExclusive(int fd) => Flock(fd, LockExclusive | LockNonBlocking) == 0;
+
+    public static void Write(int fd, ReadOnlySpan<byte> data, string shownPath)
+    {
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                long n = write(fd, p + done, data.Length - done);
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0)
+                    throw Failure("write", shownPath, errno);
+                done += (int)n;
+            }
+        }
+    }
+
+    public static long FileSize(int fd)
+    {
+        stat st;
+        return fstat(fd, &st) == 0 ? st.st_size : throw Failure("fstat", null, errno);
+    }
+
+    public static bool IsRegularFile(int fd, out long size)
+    {
+        stat st;
+        if (fstat(fd, &st) < 0)
+            throw Failure("fstat", null, errno);
+        size = st.st_size;
+        return (st.st_mode & S_IFMT) == S_IFREG;
+    }
+
+    public static (uint Major, uint Minor) DeviceOf(string path)
+    {
+        stat st;
+        fixed (byte* p = Utf8Z(path))
+        {
+            if (LibC.stat(p, &st) < 0)
+                throw Failure("stat", path, errno);
+        }
+        ulong dev = st.st_dev;
+        uint major = (uint)(((dev >> 32) & 0xfffff000) | ((dev >> 8) & 0xfff));
+        uint minor = (uint)(((dev >> 12) & 0xffffff00) | (dev & 0xff));
+        return (major, minor);
+    }
+
+    public static int PidfdOpen(int pid)
+    {
+        int fd = (int)Syscall(SysPidfdOpen, pid, 0);
+        return fd >= 0 ? fd : throw Failure("pidfd_open", null, Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for the process behind the pidfd to exit; true when it has.</summary>
+    public static bool WaitReadable(int fd, int timeoutMs)
+    {
+        var pfd = new pollfd { fd = fd, events = POLLIN };
+        int n;
+        do n = poll(&pfd, 1, timeoutMs);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            throw Failure("poll", null, errno);
+        return n > 0;
+    }
+
+    /// <summary>Reaps the child; returns its raw wait status.</summary>
+    public static int Reap(int pid)
+    {
+        int status;
+        int rc;
+        do rc = Wait4(pid, &status, 0, null);
+        while (rc < 0 && Marshal.GetLastPInvokeError() == EINTR);
+        return rc == pid ? status : throw Failure("wait4", null, Marshal.GetLastPInvokeError());
+    }
+
+    public static void Kill(int pid, int signal) => kill(pid, signal);
+}

@@ -1,0 +1,24 @@
+namespace Judge.Sandbox.Tests.Runs;
+
+[Collection(SandboxCollection.Name)]
+public sealed class BasicRunTests(SandboxFixture sandbox)
+{
+    [Fact]
+    public void True_exits_ok_with_measurements()
+    {
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec { Command = ["/bin/true"] });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(result.Signal);
+    }
+
+    [Fact]
+    public void Non_zero_exit_is_a_runtime_error_with_its_code()
+    {
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec { Command = ["/bin/sh", "-c", "exit 7"] });
+
+        ResultAssert.Status(SandboxStatus.RuntimeError, result);
+        Assert.Equal(7, result.ExitCode);
+    }
+}

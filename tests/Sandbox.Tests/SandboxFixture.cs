@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace Judge.Sandbox.Tests;
+
+/// <summary>
+/// One runner for the test run, with its own state, image cache and cgroup parent so tests never
+/// touch a real worker's. Needs root, user namespaces and cgroups: without them the tests fail.
+/// </summary>
+public sealed class SandboxFixture : IDisposable
+{
+    public SandboxFixture()
+    {
+        Root = Path.Combine(Path.GetTempPath(), $"judge-sandbox-tests-{Environment.ProcessId}");
+        Runner = new SandboxRunner(new SandboxOptions
+        {
+            StateDirectory = Path.Combine(Root, "state"),
+            ImageCacheDirectory = Path.Combine(Root, "images"),
+            CgroupParent = $"judge-tests-{Environment.ProcessId}",
+        });
+    }
+
+    public string Root { get; }
+    public SandboxRunner Runner { get; }
+
+    /// <summary>A fresh host directory for a test's files, world-readable so the sandbox can see what it is given.</summary>
+    public string NewDirectory()
+    {
+        string dir = Path.Combine(Root, "t", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(Path.Combine(Root, "t"), (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
+        return dir;
+    }
+
+    /// <summary>Compiles a C program (statically, so its image is one file) and returns the binary's path.</summary>
+    public string CompileC(string source, params string[] extraFlags)
+    {
+        string dir = NewDirectory();
+        string src = Path.Combine(dir, "main.c");
+        string bin = Path.Combine(dir, "main");
+        File.WriteAllText(src, source);
+        var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
+        foreach (string arg in new[] { "-O2", "-static", "-o", bin, src }.Concat(extraFlags))
+            psi.ArgumentList.Add(arg);
+        using var cc = Process.Start(psi)!;
+        string errors = cc.StandardError.ReadToEnd();
+        cc.WaitForExit();
+        Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
+        return bin;
+    }
+
+    public void Dispose()
+    {
+        Runner.Cgroups.RemoveStaleRuns();
+        SafeFiles.RemoveTree(Root);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SandboxCollection : ICollectionFixture<SandboxFixture>
+{
+    public const string Name = "sandbox";
+}
+
+public static class ResultAssert
+{
+    /// <summary>Asserts the status, showing the whole result when it differs.</summary>
+    public static void Status(SandboxStatus expected, SandboxResult result) =>
+        Assert.True(result.Status == expected, $"expected {expected}, got {result}");
+}
