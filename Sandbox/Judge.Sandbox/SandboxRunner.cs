@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Judge.Sandbox.Cgroups;
 using Judge.Sandbox.Native;
 using Judge.Sandbox.Rootfs;
+using Judge.Sandbox.Seccomp;
 using static Tmds.Linux.LibC;
 using Syscalls = Judge.Sandbox.Native.Syscalls;
 
@@ -199,6 +200,8 @@ public sealed class SandboxRunner
                 MountCount = mounts.Length,
                 Rlimits = arena.Array<NativeSpawn.RlimitOp>(rlimits),
                 RlimitCount = rlimits.Length,
+                Seccomp = arena.Array<SockFilter>(SeccompPolicy.Filter),
+                SeccompCount = SeccompPolicy.Filter.Length,
                 UidMap = arena.String(idMap),
                 GidMap = arena.String(idMap),
                 CgroupFds = arena.Array<int>(procsFds.ToArray()),

@@ -10,7 +10,8 @@ public sealed class SandboxFixture : IDisposable
 {
     public SandboxFixture()
     {
-        Root = Path.Combine(Path.GetTempPath(), $"judge-sandbox-tests-{Environment.ProcessId}");
+        // Not under /tmp: the sandbox mounts its own /tmp, hiding host files there from the image.
+        Root = $"/var/tmp/judge-sandbox-tests-{Environment.ProcessId}";
         Runner = new SandboxRunner(new SandboxOptions
         {
             StateDirectory = Path.Combine(Root, "state"),

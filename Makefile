@@ -1,0 +1,50 @@
+# Judge. Two commands matter: `make run` (everything, locally) and `make test` (every test).
+# The real work is in scripts/; this file only names it.
+
+SHELL := /bin/bash
+CONFIGURATION ?= Debug
+export CONFIGURATION
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help build test run bench services services-stop services-status clean distclean
+
+help:
+	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker"
+	@echo "make test             start PostgreSQL and RabbitMQ, run every test project"
+	@echo "make build            build the solution ($(CONFIGURATION))"
+	@echo "make bench            run the benchmarks (bench/run.sh)"
+	@echo "make services         start only PostgreSQL and RabbitMQ"
+	@echo "make services-stop    stop them"
+	@echo "make services-status  say whether they run"
+	@echo "make clean            remove build output and test results"
+	@echo "make distclean        also stop the services and delete their data (.data/)"
+
+build:
+	dotnet build Judge.sln -c $(CONFIGURATION)
+
+test:
+	scripts/test.sh
+
+run:
+	scripts/run.sh
+
+bench: build
+	bash bench/run.sh
+
+services:
+	scripts/services.sh start
+
+services-stop:
+	scripts/services.sh stop
+
+services-status:
+	scripts/services.sh status
+
+clean:
+	dotnet clean Judge.sln -c $(CONFIGURATION) -v quiet
+	rm -rf TestResults
+
+distclean: clean
+	scripts/services.sh wipe

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make run`: the private services, then the Api and one Worker in the foreground.
+# Ctrl-C stops the Api and the Worker; the services keep running (`make services-stop`).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+configuration="${CONFIGURATION:-Debug}"
+api_url="${JUDGE_API_URL:-http://127.0.0.1:8080}"
+
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+
+dotnet build Api/Judge.Api.csproj -c "$configuration"
+dotnet build Worker/Judge.Worker.csproj -c "$configuration"
+
+app_pids=()
+# shellcheck disable=SC2317  # only ever called from the traps below
+stop_apps() {
+    trap - INT TERM EXIT
+    if ((${#app_pids[@]} > 0)); then
+        echo "stopping the Api and the Worker"
+        kill -TERM "${app_pids[@]}" 2>/dev/null || true
+        wait "${app_pids[@]}" 2>/dev/null || true
+    fi
+}
+trap stop_apps EXIT
+trap 'stop_apps; exit 130' INT TERM
+
+# Each app runs from its output folder, where its appsettings*.json files are.
+start_app() {
+    local project_dir="$1" dll="$2"
+    shift 2
+    (cd "$project_dir/bin/$configuration/net10.0" && exec dotnet "$dll" "$@") &
+    app_pids+=("$!")
+}
+start_app Api Judge.Api.dll --urls "$api_url"
+start_app Worker Judge.Worker.dll
+
+echo
+echo "Judge API: $api_url   (Ctrl-C to stop the Api and the Worker)"
+echo
+
+# When either app exits on its own, stop the other and pass its status on.
+app_status=0
+wait -n "${app_pids[@]}" || app_status=$?
+exit "$app_status"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make test`: start the private services, run every test project in Judge.sln against them, and
+# end with one summary line. Exits non-zero if anything failed or did not run.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+results_dir="$repo_root/TestResults"
+
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+
+rm -rf "$results_dir"
+test_status=0
+# A hung test kills its test host after 5 minutes instead of eating the whole CI budget.
+dotnet test Judge.sln -c "${CONFIGURATION:-Debug}" \
+    --logger "console;verbosity=normal" \
+    --logger trx \
+    --results-directory "$results_dir" \
+    --blame-hang-timeout 5m --blame-hang-dump-type none ||
+    test_status=$?
+
+# Add up the counters of every test run's .trx file.
+total=0 passed=0 failed=0 not_run=0 runs=0
+counter() { grep -o "<Counters [^>]*>" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o '[0-9]*'; }
+shopt -s nullglob
+for trx in "$results_dir"/*.trx; do
+    runs=$((runs + 1))
+    total=$((total + $(counter "$trx" total)))
+    passed=$((passed + $(counter "$trx" passed)))
+    failed=$((failed + $(counter "$trx" failed) + $(counter "$trx" error) + $(counter "$trx" timeout) + $(counter "$trx" aborted)))
+    not_run=$((not_run + $(counter "$trx" notExecuted)))
+done
+
+echo
+echo "Test summary: $passed passed, $failed failed, $not_run not run, $total total (from $runs test runs)"
+if ((test_status != 0)); then
+    ((failed > 0)) || echo "dotnet test exited with $test_status without a failed test: a build error or a crashed test host; see above"
+    exit "$test_status"
+fi
+((runs > 0)) || { echo "no test results were written"; exit 1; }
