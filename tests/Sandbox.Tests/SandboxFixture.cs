@@ -16,7 +16,7 @@ public sealed class SandboxFixture : IDisposable
         {
             StateDirectory = Path.Combine(Root, "state"),
             ImageCacheDirectory = Path.Combine(Root, "images"),
-            CgroupParent = $"judge-tests-{Environment.ProcessId}",
+            CgroupParent = "judge-tests",
         });
     }
 

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+
+namespace Judge.Sandbox.Tests.Runs;
+
+/// <summary>One test per limit: a program that goes past it, and the result that says so.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed class LimitTests(SandboxFixture sandbox)
+{
+    private static readonly SandboxLimits Defaults = new()
+    {
+        CpuTime = TimeSpan.FromSeconds(2),
+        WallTime = TimeSpan.FromSeconds(5),
+        MemoryBytes = 128L << 20,
+        Processes = 32,
+        OutputBytes = 1 << 20,
+    };
+
+    private SandboxResult Run(string[] command, SandboxLimits limits, string? stdin = null, string? stdout = null, string[]? with = null) =>
+        sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = command,
+            With = with ?? [],
+            Limits = limits,
+            StdinPath = stdin,
+            StdoutPath = stdout ?? Path.Combine(sandbox.NewDirectory(), "stdout"),
+            StderrPath = stdout ?? Path.Combine(sandbox.NewDirectory(), "stderr"),
+        });
+
+    [Fact]
+    public void Memory_hog_is_killed_and_reported_as_memory_limit_with_peak_near_it()
+    {
+        string program = sandbox.CompileC(Programs.MemoryHog);
+        long limit = 64L << 20;
+
+        SandboxResult result = Run([program], Defaults with { MemoryBytes = limit });
+
+        ResultAssert.Status(SandboxStatus.MemoryLimit, result);
+        Assert.InRange(result.PeakMemoryBytes, limit * 9 / 10, limit);
+    }
+
+    [Fact]
+    public void Cpu_loop_is_stopped_within_10_ms_of_the_cpu_limit()
+    {
+        string program = sandbox.CompileC(Programs.Spin);
+        var limit = TimeSpan.FromMilliseconds(500);
+
+        SandboxResult result = Run([program], Defaults with { CpuTime = limit });
+
+        ResultAssert.Status(SandboxStatus.TimeLimit, result);
+        Assert.True(result.CpuTimeMs >= 500, $"stopped early at {result.CpuTimeMs} ms");
+        // The watch sleeps remaining/cores and re-reads the cgroup, so the overshoot is the kill latency.
+        // 10 ms is the target; the bound leaves room for a loaded 2-core CI machine.
+        Assert.True(result.CpuTimeMs <= 500 + 25, $"overshot to {result.CpuTimeMs} ms");
+    }
+
+    [Theory]
+    [InlineData("thread")]
+    [InlineData("child")]
+    public void Cpu_time_counts_threads_and_children_not_just_the_main_process(string spinner)
+    {
+        // The main thread only sleeps: the limit can only be reached through the spinner's CPU time.
+        string program = sandbox.CompileC(Programs.SleepWhileOtherSpins, "-pthread");
+
+        SandboxResult result = Run([program, spinner], Defaults with { CpuTime = TimeSpan.FromMilliseconds(300), WallTime = TimeSpan.FromSeconds(20) });
+
+        ResultAssert.Status(SandboxStatus.TimeLimit, result);
+        Assert.True(result.CpuTimeMs >= 300);
+    }
+
+    [Fact]
+    public void Sleeper_gets_wall_time_limit_not_time_limit()
+    {
+        SandboxResult result = Run(["/bin/sleep", "10"], Defaults with { WallTime = TimeSpan.FromMilliseconds(300) });
+
+        ResultAssert.Status(SandboxStatus.WallTimeLimit, result);
+        Assert.InRange(result.WallTimeMs, 300, 1000);
+        Assert.True(result.CpuTimeMs < 100);
+    }
+
+    [Fact]
+    public void Fork_bomb_is_contained_and_the_host_can_still_fork()
+    {
+        string program = sandbox.CompileC(Programs.ForkBomb);
+
+        SandboxResult result = Run([program], Defaults with { Processes = 16, WallTime = TimeSpan.FromSeconds(1) });
+
+        Assert.NotEqual(SandboxStatus.Ok, result.Status);
+        Assert.NotEqual(SandboxStatus.SetupError, result.Status);
+        using var host = Process.Start("/bin/true");
+        host.WaitForExit();
+        Assert.Equal(0, host.ExitCode);
+    }
+
+    [Fact]
+    public void Output_flood_is_stopped_at_the_output_limit()
+    {
+        string dir = sandbox.NewDirectory();
+        string stdout = Path.Combine(dir, "stdout");
+
+        SandboxResult result = Run(["/bin/cat", "/dev/zero"], Defaults with { OutputBytes = 1 << 20 }, stdout: stdout);
+
+        ResultAssert.Status(SandboxStatus.OutputLimit, result);
+        Assert.Equal(1 << 20, new FileInfo(stdout).Length);
+    }
+
+    [Fact]
+    public void Daemonised_grandchild_is_gone_after_the_run()
+    {
+        string marker = $"judge-daemon-{Guid.NewGuid():N}";
+        string program = sandbox.CompileC(Programs.Daemon);
+
+        SandboxResult result = Run([program, marker], Defaults);
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.False(HostHasProcessWithArgument(marker), "the daemonised grandchild outlived the run");
+    }
+
+    [Fact]
+    public void Stdin_to_stdout_round_trip_is_byte_exact()
+    {
+        string dir = sandbox.NewDirectory();
+        string input = Path.Combine(dir, "input"), output = Path.Combine(dir, "output");
+        var bytes = new byte[300_000];
+        Random.Shared.NextBytes(bytes);
+        File.WriteAllBytes(input, bytes);
+
+        SandboxResult result = Run(["/bin/cat"], Defaults, stdin: input, stdout: output);
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal(bytes, File.ReadAllBytes(output));
+    }
+
+    private static bool HostHasProcessWithArgument(string marker)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out _) && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker))
+                    return true;
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        return false;
+    }
+
+    private static class Programs
+    {
+        public const string MemoryHog = """
+            #include <stdlib.h>
+            #include <string.h>
+            int main(void) {
+                for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); }
+            }
+            """;
+
+        public const string Spin = "int main(void) { volatile unsigned long n = 0; for (;;) n++; }";
+
+        public const string SleepWhileOtherSpins = """
+            #include <pthread.h>
+            #include <string.h>
+            #include <unistd.h>
+            static void *spin(void *arg) { volatile unsigned long n = 0; (void)arg; for (;;) n++; return 0; }
+            int main(int argc, char **argv) {
+                pthread_t t;
+                if (argc > 1 && strcmp(argv[1], "thread") == 0) pthread_create(&t, 0, spin, 0);
+                else if (fork() == 0) spin(0);
+                for (;;) pause();
+            }
+            """;
+
+        public const string ForkBomb = """
+            #include <unistd.h>
+            int main(void) { for (;;) fork(); }
+            """;
+
+        public const string Daemon = """
+            #include <stdlib.h>
+            #include <unistd.h>
+            int main(int argc, char **argv) {
+                if (fork() == 0) {
+                    setsid();
+                    if (fork() == 0) { char *args[] = { argv[0], argv[1], "child", 0 }; if (argc == 2) execv(argv[0], args); for (;;) pause(); }
+                    _exit(0);
+                }
+                if (argc == 3) for (;;) pause();
+                usleep(100000);
+                return 0;
+            }
+            """;
+    }
+}
