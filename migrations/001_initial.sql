@@ -8,6 +8,8 @@ CREATE TABLE problems (
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 
+CREATE INDEX problems_created_at ON problems (created_at DESC, id DESC);
+
 CREATE TABLE problem_tests (
     problem_id      uuid NOT NULL REFERENCES problems (id) ON DELETE CASCADE,
     index           int NOT NULL,            -- 1-based, judging order
@@ -23,14 +25,15 @@ CREATE TABLE submissions (
     source          text NOT NULL,
     problem_id      uuid REFERENCES problems (id),
     stdin           text,                    -- the "run this snippet" form: no expected output
-    limits          jsonb,                   -- overrides of the problem's limits, already checked against the maxima
-    checker         jsonb,                   -- for inline tests; problems carry their own
+    limits          jsonb,                   -- the limits in force, complete: the problem's (or the defaults) with the client's overrides, checked against the maxima
+    checker         jsonb,                   -- for inline tests with expected output (default {"kind": "lines"}); null for a problem (it carries its own) or a plain run
     status          text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'compiling', 'running', 'done')),
     verdict         text CHECK (verdict IN ('AC', 'WA', 'PE', 'TLE', 'MLE', 'OLE', 'RE', 'CE', 'IE')),
     score           int,
     compile_output  text,
     message         text,                    -- why, for IE
     created_at      timestamptz NOT NULL DEFAULT now(),
+    published_at    timestamptz,             -- last time the API handed JudgeSubmission to the broker
     started_at      timestamptz,
     finished_at     timestamptz,
     CHECK ((status = 'done') = (verdict IS NOT NULL))
@@ -40,6 +43,20 @@ CREATE INDEX submissions_created_at ON submissions (created_at DESC, id DESC);
 CREATE INDEX submissions_status ON submissions (status, created_at DESC);
 CREATE INDEX submissions_verdict ON submissions (verdict, created_at DESC);
 CREATE INDEX submissions_problem ON submissions (problem_id, created_at DESC);
+
+-- Whoever finishes a submission, the API's ?wait=true learns of it at commit: NOTIFY is
+-- transactional. Payload: the submission id as text.
+CREATE FUNCTION notify_submission_done() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('submission_done', NEW.id::text);
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER submission_done
+    AFTER UPDATE OF status ON submissions
+    FOR EACH ROW WHEN (NEW.status = 'done' AND OLD.status IS DISTINCT FROM 'done')
+    EXECUTE FUNCTION notify_submission_done();
 
 -- Tests given inline with a submission (the problem's tests live in problem_tests).
 CREATE TABLE submission_tests (

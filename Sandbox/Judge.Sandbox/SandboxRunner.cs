@@ -266,10 +266,10 @@ public sealed class SandboxRunner
         {
             Syscalls.Close(pidfd);
         }
+        // The program is the init of its pid namespace: the kernel kills every other process in it
+        // before its exit is reported, so the cgroup is already empty here (Dispose checks anyway).
         int status = Syscalls.Reap(pid);
         long wallMs = wall.ElapsedMilliseconds;
-        // The pid namespace dies with its init; KillAll makes sure nothing is left before we measure.
-        cgroup.KillAll();
 
         long cpuMs = (long)cgroup.CpuUsage().TotalMilliseconds;
         long peak = cgroup.PeakMemoryBytes();

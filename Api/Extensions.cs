@@ -1,0 +1,75 @@
+using System.Text.Json.Serialization;
+using Judge.Api.Health;
+using Judge.Api.Languages;
+using Judge.Api.Problems;
+using Judge.Api.Submissions;
+using Judge.Migrations;
+using MassTransit;
+using Npgsql;
+
+namespace Judge.Api;
+
+public static class Extensions
+{
+    public static void AddJudgeApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<JudgeOptions>(builder.Configuration.GetSection(JudgeOptions.Section));
+
+        var connectionString = builder.Configuration.GetConnectionString("Judge")
+            ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge).");
+        services.AddNpgsqlDataSource(connectionString);
+        services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<ProblemStore>();
+        services.AddSingleton<LanguageStore>();
+
+        services.AddSingleton<SubmissionDispatcher>();
+        services.AddSingleton<SubmissionDoneListener>();
+        services.AddHostedService(provider => provider.GetRequiredService<SubmissionDoneListener>());
+        services.AddSingleton<QueuedSubmissionSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<QueuedSubmissionSweeper>());
+
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        services.AddMassTransit(bus =>
+        {
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "broker";
+                health.Tags.Add(HealthApi.ReadyTag);
+            });
+            bus.UsingRabbitMq((_, transport) => transport.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+            {
+                host.Username(rabbit.Username);
+                host.Password(rabbit.Password);
+            }));
+        });
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
+
+        // Bad input must reach the client as problem details: binding failures throw, and the handler answers them.
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        // "5" is not a number: a wrong type is a bad request, not something to guess about.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.AddOpenApi();
+    }
+
+    public static Task MigrateDatabaseAsync(this WebApplication app) =>
+        Migrator.MigrateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), app.Lifetime.ApplicationStopping);
+
+    public static void UseJudgeApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+    }
+
+    public static void MapJudgeApi(this WebApplication app)
+    {
+        var v1 = app.MapGroup("/api/v1");
+        v1.MapSubmissionsApi();
+        v1.MapProblemsApi();
+        v1.MapLanguagesApi();
+        v1.MapHealthApi();
+        app.MapOpenApi();
+    }
+}

@@ -1,0 +1,84 @@
+using Dapper;
+using Judge.Api.Data;
+using Judge.Api.Validation;
+using Npgsql;
+
+namespace Judge.Api.Problems;
+
+public sealed class ProblemStore(NpgsqlDataSource dataSource)
+{
+    public async Task InsertAsync(NewProblem problem, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(InsertProblemSql, new
+        {
+            problem.Id,
+            problem.Name,
+            Limits = DbJson.Serialize(problem.Limits),
+            Checker = DbJson.Serialize(problem.Checker),
+        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
+        {
+            problem.Id,
+            Indexes = problem.Tests.Select(t => t.Index).ToArray(),
+            Inputs = problem.Tests.Select(t => t.Input).ToArray(),
+            ExpectedOutputs = problem.Tests.Select(t => t.ExpectedOutput ?? "").ToArray(),
+            Points = problem.Tests.Select(t => t.Points).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string InsertProblemSql = """
+        INSERT INTO problems (id, name, limits, checker) VALUES (@Id, @Name, @Limits::jsonb, @Checker::jsonb)
+        """;
+
+    private const string InsertTestsSql = """
+        INSERT INTO problem_tests (problem_id, index, input, expected_output, points)
+        SELECT @Id, t.index, t.input, t.expected_output, t.points
+        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[]) AS t(index, input, expected_output, points)
+        """;
+
+    public async Task<Limits?> GetLimitsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var json = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(GetLimitsSql, new { id }, cancellationToken: cancellationToken));
+        return json is null ? null : DbJson.Deserialize<Limits>(json);
+    }
+
+    private const string GetLimitsSql = "SELECT limits::text FROM problems WHERE id = @id";
+
+    public async Task<ProblemView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ProblemRow>(new CommandDefinition(GetSql, new { id }, cancellationToken: cancellationToken));
+        return row is null
+            ? null
+            : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<Checker>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt);
+    }
+
+    private const string GetSql = """
+        SELECT p.id, p.name, p.limits::text AS limits, p.checker::text AS checker,
+               count(t.index)::int AS testCount, coalesce(sum(t.points), 0)::int AS totalPoints, p.created_at AS createdAt
+        FROM problems p LEFT JOIN problem_tests t ON t.problem_id = p.id
+        WHERE p.id = @id
+        GROUP BY p.id
+        """;
+
+    private sealed record ProblemRow(Guid Id, string Name, string Limits, string Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
+
+    public async Task<PagedList<ProblemSummary>> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var items = await connection.QueryAsync<ProblemSummary>(new CommandDefinition(ListSql, new { Limit = pageSize, Offset = (long)(page - 1) * pageSize }, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM problems", cancellationToken: cancellationToken));
+        return new PagedList<ProblemSummary>(items.AsList(), page, pageSize, total);
+    }
+
+    private const string ListSql = """
+        SELECT p.id, p.name, (SELECT count(*)::int FROM problem_tests t WHERE t.problem_id = p.id) AS testCount, p.created_at AS createdAt
+        FROM problems p
+        ORDER BY p.created_at DESC, p.id DESC
+        LIMIT @Limit OFFSET @Offset
+        """;
+}

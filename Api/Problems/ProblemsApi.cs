@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Judge.Api.Data;
+using Judge.Api.Languages;
+using Judge.Api.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Api.Problems;
+
+public static class ProblemsApi
+{
+    public static IEndpointRouteBuilder MapProblemsApi(this IEndpointRouteBuilder api)
+    {
+        var options = api.ServiceProvider.GetRequiredService<IOptions<JudgeOptions>>().Value;
+        var problems = api.MapGroup("/problems").WithTags("Problems");
+        problems.MapPost("/", CreateProblem);
+        // A machine-to-machine upload without cookies: antiforgery tokens protect nothing here.
+        problems.MapPost("/upload", UploadProblem)
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(options.MaxUploadBytes))
+            .WithFormOptions(multipartBodyLengthLimit: options.MaxUploadBytes);
+        problems.MapGet("/{id:guid}", GetProblem).WithName(nameof(GetProblem));
+        problems.MapGet("/", ListProblems);
+        return api;
+    }
+
+    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> CreateProblem(
+        CreateProblemRequest request, [AsParameters] ProblemServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var liveLanguages = await services.Languages.LiveIdsAsync(cancellationToken);
+        if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors) is not { } problem)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        return await StoreAsync(problem, services, cancellationToken);
+    }
+
+    /// <summary>
+    /// Multipart form: <c>name</c>, optional <c>limits</c> and <c>checker</c> as JSON strings, and <c>file</c>,
+    /// a zip of <c>N.in</c>/<c>N.out</c> pairs (each test worth one point).
+    /// </summary>
+    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> UploadProblem(
+        [FromForm] string? name, [FromForm] string? limits, [FromForm] string? checker, IFormFile? file,
+        [AsParameters] ProblemServices services, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var json = services.Json.Value.SerializerOptions;
+        var limitsRequest = ParseField<LimitsRequest>(limits, "limits", json, errors);
+        var checkerRequest = ParseField<CheckerRequest>(checker, "checker", json, errors);
+        IReadOnlyList<TestCase> tests = [];
+        if (file is null)
+            errors.Add("file", "A zip of N.in/N.out pairs is required.");
+        else
+            await using (var zip = file.OpenReadStream())
+                tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
+
+        var liveLanguages = await services.Languages.LiveIdsAsync(cancellationToken);
+        if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        return await StoreAsync(problem, services, cancellationToken);
+    }
+
+    private static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> StoreAsync(
+        NewProblem problem, ProblemServices services, CancellationToken cancellationToken)
+    {
+        await services.Problems.InsertAsync(problem, cancellationToken);
+        var view = await services.Problems.GetAsync(problem.Id, cancellationToken)
+            ?? throw new InvalidOperationException($"Problem {problem.Id} vanished right after it was stored.");
+        return TypedResults.CreatedAtRoute(view, nameof(GetProblem), new { id = problem.Id });
+    }
+
+    private static T? ParseField<T>(string? json, string field, JsonSerializerOptions options, ValidationErrors errors) where T : class
+    {
+        if (string.IsNullOrWhiteSpace(json))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, options);
+        }
+        catch (JsonException e)
+        {
+            errors.Add(JsonErrors.FieldOf(e.Path, field), JsonErrors.ReasonOf(e));
+            return null;
+        }
+    }
+
+    public static async Task<Results<Ok<ProblemView>, NotFound>> GetProblem(Guid id, ProblemStore problems, CancellationToken cancellationToken)
+    {
+        var view = await problems.GetAsync(id, cancellationToken);
+        return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+    }
+
+    public static async Task<Results<Ok<PagedList<ProblemSummary>>, ValidationProblem>> ListProblems(
+        ProblemStore problems, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize)
+    {
+        var errors = new ValidationErrors();
+        Paging.Check(page, pageSize, errors);
+        if (errors.Any)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        return TypedResults.Ok(await problems.ListAsync(page, pageSize, cancellationToken));
+    }
+}
+
+public sealed record ProblemServices(
+    ProblemStore Problems,
+    LanguageStore Languages,
+    IOptions<JudgeOptions> Options,
+    IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> Json);

@@ -1,0 +1,16 @@
+using Judge.Api;
+
+// appsettings.json sits beside the dll, wherever the process is started from.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.AddJudgeApi();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+if (args is ["migrate"])
+    return; // `dotnet Judge.Api.dll migrate`: apply the migrations, then exit
+
+app.UseJudgeApi();
+app.MapJudgeApi();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,150 @@
+using Dapper;
+using Judge.Api.Data;
+using Judge.Api.Validation;
+using Npgsql;
+
+namespace Judge.Api.Submissions;
+
+public sealed class SubmissionStore(NpgsqlDataSource dataSource)
+{
+    public static readonly IReadOnlyList<string> Statuses = ["queued", "compiling", "running", "done"];
+    public static readonly IReadOnlyList<string> Verdicts = ["AC", "WA", "PE", "TLE", "MLE", "OLE", "RE", "CE", "IE"];
+
+    /// <summary>Stores the submission and its inline tests together: a worker never sees one without the other.</summary>
+    public async Task InsertAsync(NewSubmission submission, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(InsertSubmissionSql, new
+        {
+            submission.Id,
+            submission.Language,
+            submission.Source,
+            submission.ProblemId,
+            submission.Stdin,
+            Limits = DbJson.Serialize(submission.Limits),
+            Checker = submission.Checker is null ? null : DbJson.Serialize(submission.Checker),
+        }, transaction, cancellationToken: cancellationToken));
+        if (submission.Tests.Count > 0)
+            await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
+            {
+                submission.Id,
+                Indexes = submission.Tests.Select(t => t.Index).ToArray(),
+                Inputs = submission.Tests.Select(t => t.Input).ToArray(),
+                ExpectedOutputs = submission.Tests.Select(t => t.ExpectedOutput).ToArray(),
+                Points = submission.Tests.Select(t => t.Points).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string InsertSubmissionSql = """
+        INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
+        VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb)
+        """;
+
+    private const string InsertTestsSql = """
+        INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
+        SELECT @Id, t.index, t.input, t.expected_output, t.points
+        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[]) AS t(index, input, expected_output, points)
+        """;
+
+    public async Task MarkPublishedAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(MarkPublishedSql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    private const string MarkPublishedSql = "UPDATE submissions SET published_at = now() WHERE id = @id";
+
+    /// <summary>Submissions still queued <paramref name="age"/> after their last publish (or creation, if never published).</summary>
+    public async Task<IReadOnlyList<Guid>> DueForRepublishAsync(TimeSpan age, int batchSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(DueForRepublishSql, new { AgeSeconds = age.TotalSeconds, batchSize }, cancellationToken: cancellationToken));
+        return ids.AsList();
+    }
+
+    private const string DueForRepublishSql = """
+        SELECT id FROM submissions
+        WHERE status = 'queued' AND coalesce(published_at, created_at) < now() - make_interval(secs => @AgeSeconds)
+        ORDER BY created_at
+        LIMIT @batchSize
+        """;
+
+    public async Task<bool> IsDoneAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(IsDoneSql, new { id }, cancellationToken: cancellationToken));
+    }
+
+    private const string IsDoneSql = "SELECT coalesce((SELECT status = 'done' FROM submissions WHERE id = @id), false)";
+
+    /// <summary>The submission with its test results, each output cut to <paramref name="previewBytes"/> UTF-8 bytes.</summary>
+    public async Task<SubmissionView?> GetAsync(Guid id, int previewBytes, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // A character is at least one byte, so the first previewBytes characters hold the preview:
+        // the database never ships a whole flood of output only for it to be dropped here.
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(GetSql, new { id, PreviewChars = previewBytes }, cancellationToken: cancellationToken));
+        var row = await results.ReadSingleOrDefaultAsync<SubmissionRow>();
+        if (row is null)
+            return null;
+        var tests = (await results.ReadAsync<TestResultView>()).Select(t => Cut(t, previewBytes)).ToList();
+        return new SubmissionView(row.Id, row.Language, row.ProblemId, row.Status, row.Verdict, row.Score, row.CompileOutput, row.Message,
+            DbJson.Deserialize<Limits>(row.Limits), row.CreatedAt, row.StartedAt, row.FinishedAt, tests);
+    }
+
+    private const string GetSql = """
+        SELECT id, language, problem_id AS problemId, status, verdict, score, compile_output AS compileOutput, message,
+               limits::text AS limits, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt
+        FROM submissions WHERE id = @id;
+
+        SELECT index, verdict, cpu_time_ms AS cpuTimeMs, wall_time_ms AS wallTimeMs, memory_kb AS memoryKb, exit_code AS exitCode, signal,
+               left(stdout, @PreviewChars) AS stdout, stdout_truncated OR length(stdout) > @PreviewChars AS stdoutTruncated,
+               left(stderr, @PreviewChars) AS stderr, stderr_truncated OR length(stderr) > @PreviewChars AS stderrTruncated,
+               message
+        FROM test_results WHERE submission_id = @id ORDER BY index;
+        """;
+
+    private sealed record SubmissionRow(
+        Guid Id, string Language, Guid? ProblemId, string Status, string? Verdict, int? Score, string? CompileOutput, string? Message,
+        string Limits, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt);
+
+    private static TestResultView Cut(TestResultView test, int previewBytes)
+    {
+        var (stdout, stdoutCut) = OutputPreview.Cut(test.Stdout, previewBytes);
+        var (stderr, stderrCut) = OutputPreview.Cut(test.Stderr, previewBytes);
+        return test with
+        {
+            Stdout = stdout,
+            StdoutTruncated = test.StdoutTruncated || stdoutCut,
+            Stderr = stderr,
+            StderrTruncated = test.StderrTruncated || stderrCut,
+        };
+    }
+
+    public async Task<PagedList<SubmissionSummary>> ListAsync(string? status, string? verdict, Guid? problemId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var filter = new { status, verdict, problemId, Limit = pageSize, Offset = (long)(page - 1) * pageSize };
+        var items = await connection.QueryAsync<SubmissionSummary>(new CommandDefinition(ListSql, filter, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, filter, cancellationToken: cancellationToken));
+        return new PagedList<SubmissionSummary>(items.AsList(), page, pageSize, total);
+    }
+
+    private const string Filter = """
+        WHERE (@status::text IS NULL OR status = @status)
+          AND (@verdict::text IS NULL OR verdict = @verdict)
+          AND (@problemId::uuid IS NULL OR problem_id = @problemId)
+        """;
+
+    private const string ListSql = $"""
+        SELECT id, language, problem_id AS problemId, status, verdict, score, created_at AS createdAt, finished_at AS finishedAt
+        FROM submissions
+        {Filter}
+        ORDER BY created_at DESC, id DESC
+        LIMIT @Limit OFFSET @Offset
+        """;
+
+    private const string CountSql = $"SELECT count(*) FROM submissions {Filter}";
+}

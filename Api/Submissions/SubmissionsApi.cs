@@ -1,0 +1,77 @@
+using Judge.Api.Data;
+using Judge.Api.Languages;
+using Judge.Api.Problems;
+using Judge.Api.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Api.Submissions;
+
+public static class SubmissionsApi
+{
+    public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder api)
+    {
+        var submissions = api.MapGroup("/submissions").WithTags("Submissions");
+        submissions.MapPost("/", Submit);
+        submissions.MapGet("/{id:guid}", GetSubmission).WithName(nameof(GetSubmission));
+        submissions.MapGet("/", ListSubmissions);
+        return api;
+    }
+
+    /// <summary>Stores the submission, queues it for judging, and with <c>wait=true</c> waits (bounded) for the verdict.</summary>
+    public static async Task<Results<Ok<SubmissionView>, AcceptedAtRoute<SubmissionAccepted>, ValidationProblem>> Submit(
+        SubmitRequest request, bool? wait, [AsParameters] SubmissionServices services, CancellationToken cancellationToken)
+    {
+        var options = services.Options.Value;
+        var context = new SubmitContext(
+            await services.Languages.LiveIdsAsync(cancellationToken),
+            request.ProblemId is { } problemId ? await services.Problems.GetLimitsAsync(problemId, cancellationToken) : null);
+        var errors = new ValidationErrors();
+        if (SubmissionValidator.Validate(request, context, options, errors) is not { } submission)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        await services.Submissions.InsertAsync(submission, cancellationToken);
+        await services.Dispatcher.TryPublishAsync(submission.Id, cancellationToken);
+
+        var status = "queued";
+        if (wait == true)
+        {
+            await services.DoneListener.WaitUntilDoneAsync(submission.Id, TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
+            var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
+            if (view?.Status == "done")
+                return TypedResults.Ok(view);
+            status = view?.Status ?? status;
+        }
+        return TypedResults.AcceptedAtRoute(new SubmissionAccepted(submission.Id, status), nameof(GetSubmission), new { id = submission.Id });
+    }
+
+    public static async Task<Results<Ok<SubmissionView>, NotFound>> GetSubmission(
+        Guid id, SubmissionStore submissions, IOptions<JudgeOptions> options, CancellationToken cancellationToken)
+    {
+        var view = await submissions.GetAsync(id, options.Value.OutputPreviewBytes, cancellationToken);
+        return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+    }
+
+    public static async Task<Results<Ok<PagedList<SubmissionSummary>>, ValidationProblem>> ListSubmissions(
+        SubmissionStore submissions, string? status, string? verdict, Guid? problemId, CancellationToken cancellationToken,
+        int page = 1, int pageSize = Paging.DefaultPageSize)
+    {
+        var errors = new ValidationErrors();
+        Paging.Check(page, pageSize, errors);
+        if (status is not null && !SubmissionStore.Statuses.Contains(status))
+            errors.Add("status", $"Must be one of {string.Join(", ", SubmissionStore.Statuses)}.");
+        if (verdict is not null && !SubmissionStore.Verdicts.Contains(verdict))
+            errors.Add("verdict", $"Must be one of {string.Join(", ", SubmissionStore.Verdicts)}.");
+        if (errors.Any)
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        return TypedResults.Ok(await submissions.ListAsync(status, verdict, problemId, page, pageSize, cancellationToken));
+    }
+}
+
+public sealed record SubmissionServices(
+    SubmissionStore Submissions,
+    ProblemStore Problems,
+    LanguageStore Languages,
+    SubmissionDispatcher Dispatcher,
+    SubmissionDoneListener DoneListener,
+    IOptions<JudgeOptions> Options);

@@ -1,0 +1,32 @@
+using Judge.Api.Validation;
+
+namespace Judge.Api.Submissions;
+
+/// <summary>
+/// <c>POST /submissions</c>. Exactly one of <see cref="ProblemId"/>, <see cref="Tests"/> or <see cref="Stdin"/>
+/// says what to run against; <see cref="ExpectedOutput"/> goes only with <see cref="Stdin"/>.
+/// </summary>
+public sealed record SubmitRequest(
+    string? Language,
+    string? Source,
+    string? Stdin,
+    string? ExpectedOutput,
+    IReadOnlyList<TestCaseRequest?>? Tests,
+    Guid? ProblemId,
+    LimitsRequest? Limits,
+    CheckerRequest? Checker);
+
+/// <summary>A submission ready to store: everything checked, limits complete.</summary>
+public sealed record NewSubmission(
+    Guid Id,
+    string Language,
+    string Source,
+    Guid? ProblemId,
+    string? Stdin,
+    Limits Limits,
+    Checker? Checker,
+    IReadOnlyList<TestCase> Tests);
+
+/// <summary>What validation needs from the database, looked up beforehand so the rules stay pure.</summary>
+/// <param name="ProblemLimits">The limits of the requested problem; null when there is no such problem or none was asked for.</param>
+public sealed record SubmitContext(IReadOnlySet<string> LiveLanguages, Limits? ProblemLimits);
