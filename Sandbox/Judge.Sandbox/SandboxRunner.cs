@@ -135,9 +135,17 @@ public sealed class SandboxRunner
                 ?? throw new IOException($"command {spec.Command[0]} not found in rootfs {rootfs}");
             return;
         }
-        run.ExecPath = ImageBuilder.ResolveCommand(spec.Command[0], searchPath)
-            ?? throw new IOException($"command {spec.Command[0]} not found on the host PATH {searchPath}");
-        var paths = new List<string>(spec.With.Count + 1) { run.ExecPath };
+        var paths = new List<string>(spec.With.Count + 1);
+        if (spec.CommandIsInsideBind)
+        {
+            run.ExecPath = spec.Command[0];
+        }
+        else
+        {
+            run.ExecPath = ImageBuilder.ResolveCommand(spec.Command[0], searchPath)
+                ?? throw new IOException($"command {spec.Command[0]} not found on the host PATH {searchPath}");
+            paths.Add(run.ExecPath);
+        }
         paths.AddRange(spec.With);
         RootImage image = _images.GetOrBuild(paths);
         run.ImageDirectory = image.Directory;

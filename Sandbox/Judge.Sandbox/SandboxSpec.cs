@@ -38,6 +38,12 @@ public sealed record SandboxSpec
 
     public string Hostname { get; init; } = "sandbox";
 
+    /// <summary>True when <c>Command[0]</c> lies under a bind's target: it is found at run time through
+    /// the bind, not on the host, and is not part of the image (a program compiled in an earlier run).</summary>
+    public bool CommandIsInsideBind =>
+        Command.Count > 0 && Command[0].StartsWith('/') &&
+        Binds.Any(b => Command[0].StartsWith(b.Target.TrimEnd('/') + "/", StringComparison.Ordinal));
+
     public static readonly IReadOnlyDictionary<string, string> DefaultEnvironment = new Dictionary<string, string>
     {
         ["PATH"] = "/usr/local/bin:/usr/bin:/bin",

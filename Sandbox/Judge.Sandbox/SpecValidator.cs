@@ -48,7 +48,7 @@ public static class SpecValidator
 
         // With a caller-supplied root the program lives in that tree, not on the host; the
         // runner's execve reports a missing one.
-        if (spec.RootfsDir is not null)
+        if (spec.RootfsDir is not null || spec.CommandIsInsideBind)
             return;
 
         if (Path.IsPathRooted(program))

@@ -27,8 +27,6 @@ public sealed class ImageBuilder(string cacheDirectory) : IImageBuilder
     public RootImage GetOrBuild(IReadOnlyCollection<string> hostPaths)
     {
         ArgumentNullException.ThrowIfNull(hostPaths);
-        if (hostPaths.Count == 0)
-            throw new ArgumentException("An image needs at least one host path.", nameof(hostPaths));
 
         var request = hostPaths.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         string requestKey = string.Join('\0', request);

@@ -6,9 +6,125 @@ namespace Judge.Sandbox.Seccomp;
 [StructLayout(LayoutKind.Sequential)]
 public readonly record struct SockFilter(ushort Code, byte JumpTrue, byte JumpFalse, uint K);
 
-/// <summary>The seccomp program every sandboxed process gets, applied last before execve.</summary>
+/// <summary>
+/// The seccomp program every sandboxed process gets, applied last before execve.
+/// <para>
+/// A deny-list: the namespaces, the dropped capabilities and the cgroup already contain the program;
+/// this removes the kernel surface it has no business touching, where most privilege-escalation bugs
+/// have lived (user namespaces, io_uring, bpf, perf, keyrings, userfaultfd, the mount API).
+/// A syscall from another ABI (i386 through <c>int 0x80</c>, x32) kills the process: those tables
+/// have different numbers, so a deny-list written for the native one would not hold there.
+/// </para>
+/// </summary>
 public static class SeccompPolicy
 {
-    /// <summary>Built once; the C side installs it with PR_SET_SECCOMP. Empty: no filter.</summary>
-    public static readonly SockFilter[] Filter = [];
+    /// <summary>Refused with EPERM: what a judged program never needs, and what would weaken the sandbox.</summary>
+    public static readonly IReadOnlyList<string> Denied =
+    [
+        // Reaching into other processes.
+        "ptrace", "process_vm_readv", "process_vm_writev",
+        // Changing the filesystem view, or leaving it.
+        "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount",
+        "fspick", "mount_setattr", "open_by_handle_at", "name_to_handle_at",
+        // New namespaces: a new user namespace hands back a full set of capabilities over it.
+        "unshare", "setns",
+        // Kernel attack surface with a long record of exploits.
+        "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd", "fanotify_init", "lookup_dcookie",
+        // The machine itself: none of these work without capabilities, deny them anyway.
+        "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff",
+        "acct", "quotactl", "quotactl_fd", "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+        "sethostname", "setdomainname", "vhangup", "iopl", "ioperm", "uselib",
+    ];
+
+    /// <summary>Answered with ENOSYS, as if the kernel were older, so libc and runtimes fall back instead of failing.</summary>
+    public static readonly IReadOnlyList<string> Unimplemented =
+    [
+        // clone3 passes its flags in memory, which seccomp cannot read: glibc falls back to clone, which we inspect.
+        "clone3",
+        "io_uring_setup", "io_uring_enter", "io_uring_register",
+    ];
+
+    /// <summary>Built once for the architecture this process runs on; the C side installs it with PR_SET_SECCOMP.
+    /// Declared after the lists it reads: static initializers run in order.</summary>
+    public static readonly SockFilter[] Filter = For(RuntimeInformation.ProcessArchitecture);
+
+    // <linux/seccomp.h>
+    public const uint RetKillProcess = 0x80000000;
+    public const uint RetAllow = 0x7fff0000;
+    private const uint RetErrno = 0x00050000;
+    public const uint RetEperm = RetErrno | 1;
+    public const uint RetEnosys = RetErrno | 38;
+
+    /// <summary>Every CLONE_NEW* flag that clone() can carry. CLONE_NEWTIME (0x80) shares its bit with the
+    /// exit signal there and is only honoured by clone3 and unshare, both refused whole.</summary>
+    public const uint CloneNamespaceFlags =
+        0x00020000 |  // CLONE_NEWNS
+        0x02000000 |  // CLONE_NEWCGROUP
+        0x04000000 |  // CLONE_NEWUTS
+        0x08000000 |  // CLONE_NEWIPC
+        0x10000000 |  // CLONE_NEWUSER
+        0x20000000 |  // CLONE_NEWPID
+        0x40000000;   // CLONE_NEWNET
+
+    /// <summary>personality(PER_LINUX), and personality(0xffffffff), which only asks.</summary>
+    private const uint PerLinux = 0, PersonalityQuery = 0xffffffff;
+
+    private const uint X32SyscallBit = 0x40000000;
+
+    // struct seccomp_data { int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]; }, little-endian.
+    private const uint NrOffset = 0, ArchOffset = 4, FirstArgLowOffset = 16;
+
+    /// <summary>The program for <paramref name="architecture"/>'s native ABI.</summary>
+    public static SockFilter[] For(Architecture architecture)
+    {
+        SyscallTable table = SyscallTable.For(architecture);
+        var bpf = new BpfAssembler();
+
+        bpf.Load(ArchOffset);
+        bpf.JumpIfEqual(table.AuditArch, BpfAssembler.Next, "kill");
+        bpf.Load(NrOffset);
+        if (table.HasX32Bit)
+            bpf.JumpIfAnyBit(X32SyscallBit, "kill");
+
+        foreach (uint nr in NumbersOf(Denied, table))
+            bpf.JumpIfEqual(nr, "eperm");
+        foreach (uint nr in NumbersOf(Unimplemented, table))
+            bpf.JumpIfEqual(nr, "enosys");
+        bpf.JumpIfEqual(table.Find("clone")!.Value, "clone");
+        bpf.JumpIfEqual(table.Find("personality")!.Value, "personality");
+        bpf.Ret(RetAllow);
+
+        // clone(flags, ...): the kernel reads only the low 32 bits of flags.
+        bpf.Label("clone");
+        bpf.Load(FirstArgLowOffset);
+        bpf.JumpIfAnyBit(CloneNamespaceFlags, "eperm", "allow");
+
+        // personality(unsigned int persona): READ_IMPLIES_EXEC, ADDR_NO_RANDOMIZE and friends weaken the process.
+        bpf.Label("personality");
+        bpf.Load(FirstArgLowOffset);
+        bpf.JumpIfEqual(PerLinux, "allow");
+        bpf.JumpIfEqual(PersonalityQuery, "allow", "eperm");
+
+        bpf.Label("allow");
+        bpf.Ret(RetAllow);
+        bpf.Label("eperm");
+        bpf.Ret(RetEperm);
+        bpf.Label("enosys");
+        bpf.Ret(RetEnosys);
+        bpf.Label("kill");
+        bpf.Ret(RetKillProcess);
+        return bpf.Build();
+    }
+
+    /// <summary>The numbers of the named syscalls this architecture has. A name no table knows is a typo, and a hole.</summary>
+    private static IEnumerable<uint> NumbersOf(IEnumerable<string> names, SyscallTable table)
+    {
+        foreach (string name in names)
+        {
+            if (table.Find(name) is { } nr)
+                yield return nr;
+            else if (SyscallTable.X86_64.Find(name) is null && SyscallTable.Aarch64.Find(name) is null)
+                throw new InvalidOperationException($"seccomp policy names {name}, which no syscall table knows");
+        }
+    }
 }

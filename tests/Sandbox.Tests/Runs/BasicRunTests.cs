@@ -21,4 +21,20 @@ public sealed class BasicRunTests(SandboxFixture sandbox)
         ResultAssert.Status(SandboxStatus.RuntimeError, result);
         Assert.Equal(7, result.ExitCode);
     }
+
+    [Fact]
+    public void Command_can_be_a_program_that_exists_only_behind_a_bind()
+    {
+        string program = sandbox.CompileC("int main(void) { return 42; }");
+        string dir = Path.GetDirectoryName(program)!;
+
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/prog/main"],
+            Binds = [new BindMount(dir, "/prog")],
+        });
+
+        ResultAssert.Status(SandboxStatus.RuntimeError, result);
+        Assert.Equal(42, result.ExitCode);
+    }
 }

@@ -1,0 +1,79 @@
+using Judge.Sandbox;
+using Judge.Worker.Data;
+using Judge.Worker.Judging;
+using Judge.Worker.Languages;
+using Judge.Worker.Messaging;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Worker;
+
+/// <summary>The <c>RabbitMq</c> configuration section.</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    public string Host { get; set; } = "127.0.0.1";
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "judge";
+    public string Password { get; set; } = "judge";
+}
+
+public static class Extensions
+{
+    /// <summary>Everything the worker is: judging, the database, the sandbox, and the bus.</summary>
+    public static IHostApplicationBuilder AddJudgeWorker(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddJudging(builder.Configuration);
+        builder.Services.AddSingleton<ISandbox>(new RunnerSandbox(
+            new SandboxRunner(builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions())));
+        builder.Services.AddHostedService<LanguageAdvertiser>();
+
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.AddJudgeConsumers();
+            bus.UsingRabbitMq((context, rabbitMq) =>
+            {
+                rabbitMq.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+                {
+                    host.Username(rabbit.Username);
+                    host.Password(rabbit.Password);
+                });
+                rabbitMq.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            // On shutdown, judging in progress is cancelled after this long; its message goes back to the broker.
+            host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
+        });
+        return builder;
+    }
+
+    /// <summary>Judging without a sandbox or a bus (tests bring their own): options, database, languages, the judge.</summary>
+    public static IServiceCollection AddJudging(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
+        var connectionString = configuration.GetConnectionString("Judge")
+            ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge)");
+        services.AddNpgsqlDataSource(connectionString);
+        services.AddSingleton<JudgingStore>();
+        services.AddSingleton<LanguageDetector>();
+        services.AddSingleton(provider => new LanguageSet(provider.GetRequiredService<LanguageDetector>()
+            .Detect(LanguageCatalog.ForThisHost(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.RustToolchain))));
+        services.AddSingleton<SubmissionJudge>();
+        return services;
+    }
+
+    public static void AddJudgeConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<JudgeSubmissionConsumer, JudgeSubmissionConsumerDefinition>();
+        bus.AddConsumer<JudgeSubmissionFaultConsumer, JudgeSubmissionFaultConsumerDefinition>();
+    }
+}

@@ -1,0 +1,220 @@
+using System.Text;
+using Judge.Sandbox;
+using Judge.Worker.Checking;
+using Judge.Worker.Languages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Judge.Worker.Judging;
+
+/// <summary>
+/// Judges one submission: compile once, run every test in a fresh sandbox, check, and aggregate.
+/// The compile directory is never read by the trusted side after the compiler ran in it: runs see it
+/// only through a read-only bind at /prog, so whatever links a compile step planted stay harmless.
+/// </summary>
+public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<SubmissionJudge> logger)
+{
+    private readonly WorkerOptions options = options.Value;
+
+    /// <param name="compiled">Called once the program compiled, before the first test runs.</param>
+    public async Task<JudgeOutcome> JudgeAsync(SubmissionToJudge submission, Func<Task> compiled, CancellationToken cancellationToken)
+    {
+        var language = languages.Find(submission.LanguageId);
+        if (language is null)
+            return JudgeOutcome.InternalError($"language '{submission.LanguageId}' is not offered by this worker");
+
+        Language? checkerLanguage = null;
+        if (submission.Checker.Kind == CheckerKind.Custom)
+        {
+            if (string.IsNullOrEmpty(submission.Checker.Source) || submission.Checker.Language is null)
+                return JudgeOutcome.InternalError("the custom checker has no source or no language");
+            checkerLanguage = languages.Find(submission.Checker.Language);
+            if (checkerLanguage is null)
+                return JudgeOutcome.InternalError($"checker language '{submission.Checker.Language}' is not offered by this worker");
+        }
+        if (submission.Tests.Count == 0)
+            return JudgeOutcome.InternalError("the submission has no tests");
+
+        using var workspace = new Workspace(options, logger);
+        try
+        {
+            var program = await CompileAsync(language, submission.Source, workspace, "program");
+            if (program.Failure is { } failure)
+                return new JudgeOutcome(failure.Verdict, 0, program.Output, failure.Message, []);
+
+            Compilation? checker = null;
+            if (checkerLanguage is not null)
+            {
+                checker = await CompileAsync(checkerLanguage, submission.Checker.Source!, workspace, "checker");
+                if (checker.Failure is { } checkerFailure)
+                    return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
+            }
+
+            await compiled();
+
+            var results = new List<TestResult>(submission.Tests.Count);
+            foreach (var test in submission.Tests)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results.Add(await RunTestAsync(language, program.Directory, test, submission, checkerLanguage, checker, workspace));
+            }
+
+            var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
+            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
+            var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
+            return new JudgeOutcome(verdict, score, program.Output, message, results);
+        }
+        catch (SandboxSpecException e)
+        {
+            // The worker built a spec the sandbox refuses: our bug, not the program's.
+            logger.LogError(e, "Sandbox refused a spec for submission {SubmissionId}", submission.Id);
+            return JudgeOutcome.InternalError($"sandbox refused the run: {e.Message}");
+        }
+    }
+
+    private sealed record Compilation(string Directory, string? Output, (Verdict Verdict, string? Message)? Failure = null);
+
+    private async Task<Compilation> CompileAsync(Language language, string source, Workspace workspace, string name)
+    {
+        var directory = workspace.NewBox($"{name}-");
+        SafeFiles.WriteNewFile(directory, language.SourceFile, Encoding.UTF8.GetBytes(source));
+        if (language.Compile is null)
+            return new Compilation(directory, null);
+
+        var result = await RunAsync(new SandboxSpec
+        {
+            Command = language.Compile,
+            With = language.CompileWith,
+            WorkDir = directory,
+            Environment = EnvironmentFor(language),
+            Limits = options.CompileLimits.ToSandbox(),
+            StdinPath = workspace.ScratchPath(Workspace.EmptyInput),
+            StdoutPath = workspace.ScratchPath($"{name}.compile.out"),
+            StderrPath = workspace.ScratchPath($"{name}.compile.err"),
+        });
+        var output = CompilerOutput(workspace, name);
+        return result.Status == SandboxStatus.Ok
+            ? new Compilation(directory, output)
+            : new Compilation(directory, output, VerdictRules.ForFailedCompile(result));
+    }
+
+    private string? CompilerOutput(Workspace workspace, string name)
+    {
+        var stderr = workspace.ReadScratch($"{name}.compile.err", options.CompileOutputBytes, out var stderrCut);
+        var stdout = workspace.ReadScratch($"{name}.compile.out", options.CompileOutputBytes, out var stdoutCut);
+        var text = StoredText.Decode([.. stderr, .. stdout], options.CompileOutputBytes, stderrCut || stdoutCut);
+        return text.Text.Length == 0 ? null : text.Truncated ? text.Text + "\n[compiler output cut]" : text.Text;
+    }
+
+    private async Task<TestResult> RunTestAsync(Language language, string programDirectory, TestCase test, SubmissionToJudge submission,
+        Language? checkerLanguage, Compilation? checker, Workspace workspace)
+    {
+        var input = Encoding.UTF8.GetBytes(test.Input);
+        var prefix = $"test-{test.Index}";
+        SafeFiles.WriteNewFile(workspace.Scratch, $"{prefix}.in", input);
+        var limits = submission.Limits;
+
+        var run = await RunAsync(new SandboxSpec
+        {
+            Command = language.RunCommand(limits.MemoryBytes),
+            With = language.RunWith,
+            WorkDir = null, // a fresh, empty /box for every test
+            Binds = [new BindMount(programDirectory, Language.ProgramDirectory)],
+            Environment = EnvironmentFor(language),
+            Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
+            StdinPath = workspace.ScratchPath($"{prefix}.in"),
+            StdoutPath = workspace.ScratchPath($"{prefix}.out"),
+            StderrPath = workspace.ScratchPath($"{prefix}.err"),
+        });
+
+        // The whole output (up to the limit the run had) is checked; only the start of it is stored.
+        var stdout = workspace.ReadScratch($"{prefix}.out", limits.OutputBytes, out var stdoutCut);
+        var stderr = workspace.ReadScratch($"{prefix}.err", options.StoredOutputBytes, out var stderrCut);
+
+        var (verdict, message) = VerdictRules.ForRun(run.Status) is { } failed
+            ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
+            : test.ExpectedOutput is null
+                ? (Verdict.AC, null)
+                : await CheckAsync(submission.Checker, test, input, stdout, checkerLanguage, checker, workspace);
+
+        var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
+        var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
+        return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, run.PeakMemoryBytes / 1024, run.ExitCode, run.Signal,
+            storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
+    }
+
+    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, byte[] output,
+        Language? checkerLanguage, Compilation? checker, Workspace workspace)
+    {
+        if (spec.Kind != CheckerKind.Custom)
+        {
+            var result = OutputCheckers.Check(spec, Encoding.UTF8.GetString(output), test.ExpectedOutput!);
+            return (result.Verdict, result.Message);
+        }
+        return await RunCustomCheckerAsync(test, input, output, checkerLanguage!, checker!, workspace);
+    }
+
+    /// <summary>testlib's convention: <c>checker input output answer</c>; exit 0 accepts, 1 is WA, 2 is PE, anything else is the checker's failure.</summary>
+    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, byte[] output,
+        Language language, Compilation checker, Workspace workspace)
+    {
+        var box = workspace.NewBox("check-");
+        try
+        {
+            SafeFiles.WriteNewFile(box, "input", input);
+            SafeFiles.WriteNewFile(box, "output", output);
+            SafeFiles.WriteNewFile(box, "answer", Encoding.UTF8.GetBytes(test.ExpectedOutput!));
+            var prefix = $"check-{test.Index}";
+            var limits = options.CheckerLimits;
+            var run = await RunAsync(new SandboxSpec
+            {
+                Command = language.RunCommand(limits.MemoryBytes, ["input", "output", "answer"]),
+                With = language.RunWith,
+                WorkDir = box,
+                Binds = [new BindMount(checker.Directory, Language.ProgramDirectory)],
+                Environment = EnvironmentFor(language),
+                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
+                StdinPath = workspace.ScratchPath(Workspace.EmptyInput),
+                StdoutPath = workspace.ScratchPath($"{prefix}.out"),
+                StderrPath = workspace.ScratchPath($"{prefix}.err"),
+            });
+            var stderr = StoredText.Decode(workspace.ReadScratch($"{prefix}.err", options.CheckerMessageBytes, out var cut),
+                options.CheckerMessageBytes, cut).Text.Trim();
+            var message = stderr.Length == 0 ? null : stderr;
+            return run switch
+            {
+                { Status: SandboxStatus.Ok } => (Verdict.AC, message),
+                { Status: SandboxStatus.RuntimeError, ExitCode: 1 } => (Verdict.WA, message),
+                { Status: SandboxStatus.RuntimeError, ExitCode: 2 } => (Verdict.PE, message),
+                _ => (Verdict.IE, $"checker failed ({run.Status}, exit code {run.ExitCode?.ToString() ?? "none"}): {message ?? run.Message}"),
+            };
+        }
+        finally
+        {
+            workspace.RemoveBox(box);
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
+    {
+        var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
+        foreach (var (name, value) in language.Environment)
+            environment[name] = value;
+        return environment;
+    }
+
+    /// <summary>Sandbox runs block for as long as the program runs; keep them off the thread pool's short-task threads.</summary>
+    private Task<SandboxResult> RunAsync(SandboxSpec spec) =>
+        Task.Factory.StartNew(() => sandbox.Run(spec), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+}
+
+/// <summary>Program output as the database can store it: UTF-8 decoded, cut to a size, NUL-free (PostgreSQL text cannot hold NUL).</summary>
+public readonly record struct StoredText(string Text, bool Truncated)
+{
+    public static StoredText Decode(ReadOnlySpan<byte> bytes, int maxBytes, bool alreadyTruncated)
+    {
+        var cut = bytes.Length > maxBytes;
+        var text = Encoding.UTF8.GetString(cut ? bytes[..maxBytes] : bytes).Replace('\0', '\uFFFD');
+        return new StoredText(text, cut || alreadyTruncated);
+    }
+}

@@ -1,0 +1,70 @@
+using Judge.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace Judge.Worker.Judging;
+
+/// <summary>
+/// The directories of one submission: a trusted scratch directory for the runs' standard streams
+/// (never mounted into a sandbox), and the boxes that sandboxes see. Everything is removed, without
+/// following links, when the submission is done.
+/// </summary>
+internal sealed class Workspace : IDisposable
+{
+    public const string EmptyInput = "empty.in";
+
+    private readonly WorkerOptions options;
+    private readonly ILogger logger;
+    private readonly List<string> boxes = [];
+
+    public string Scratch { get; }
+
+    public Workspace(WorkerOptions options, ILogger logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        Directory.CreateDirectory(options.ScratchDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Directory.CreateDirectory(options.BoxDirectory);
+        Scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "submission-");
+        // Runs without input still get a file: a null stdin would inherit the worker's own.
+        SafeFiles.WriteNewFile(Scratch, EmptyInput, []);
+    }
+
+    public string ScratchPath(string name) => Path.Combine(Scratch, name);
+
+    public string NewBox(string prefix)
+    {
+        var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix);
+        boxes.Add(box);
+        return box;
+    }
+
+    public void RemoveBox(string box)
+    {
+        Remove(box);
+        boxes.Remove(box);
+    }
+
+    /// <summary>Reads a file the trusted side or a run's stdio redirection wrote into the scratch directory. Missing reads as empty.</summary>
+    public byte[] ReadScratch(string name, long maxBytes, out bool truncated) =>
+        SafeFiles.ReadFile(Scratch, name, maxBytes, out truncated) ?? [];
+
+    public void Dispose()
+    {
+        foreach (var box in boxes)
+            Remove(box);
+        Remove(Scratch);
+    }
+
+    private void Remove(string path)
+    {
+        try
+        {
+            SafeFiles.RemoveTree(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover directory is worth a warning, not a wrong verdict.
+            logger.LogWarning(e, "Could not remove {Path}", path);
+        }
+    }
+}

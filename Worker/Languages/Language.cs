@@ -1,0 +1,54 @@
+namespace Judge.Worker.Languages;
+
+/// <summary>
+/// How to build and run one language. Every command is a fixed argv: nothing from a request or the
+/// database is ever added to it, and nothing runs through a shell. The source is written to
+/// <see cref="SourceFile"/> in the compile directory, which is <c>/box</c> while compiling and
+/// is mounted read-only at <see cref="ProgramDirectory"/> for every run.
+/// </summary>
+public sealed record Language
+{
+    /// <summary>Where a run sees the compile directory.</summary>
+    public const string ProgramDirectory = "/prog";
+
+    /// <summary>Replaced, as a whole argument or inside one, by the test's memory limit in MiB (the JVM's -Xmx).</summary>
+    public const string MemoryMbPlaceholder = "{memory-mb}";
+
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string SourceFile { get; init; }
+
+    /// <summary>Run with cwd <c>/box</c> = the compile directory. Null: nothing to compile.</summary>
+    public IReadOnlyList<string>? Compile { get; init; }
+
+    /// <summary>Run with a fresh empty <c>/box</c> as cwd and the compile directory at <see cref="ProgramDirectory"/>.</summary>
+    public required IReadOnlyList<string> Run { get; init; }
+
+    /// <summary>Host paths the compile image needs beyond the compiler binary (directories whole, ELF files with their libraries).</summary>
+    public IReadOnlyList<string> CompileWith { get; init; } = [];
+
+    /// <summary>Host paths the run image needs: the interpreter's library tree, or the shared libraries a compiled program links.</summary>
+    public IReadOnlyList<string> RunWith { get; init; } = [];
+
+    /// <summary>Added to the sandbox's default environment (PATH, HOME, TMPDIR, LANG). Constants only: never worker settings.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Run on the host at start-up to detect the toolchain; the first line of its output is the version shown to users.</summary>
+    public required IReadOnlyList<string> VersionCommand { get; init; }
+
+    /// <summary>Memory given to the sandbox on top of the test's limit, for a runtime whose own overhead the limit
+    /// should not pay (the JVM: its heap is capped at the limit with -Xmx, metaspace and thread stacks come on top).</summary>
+    public long RunMemoryOverheadBytes { get; init; }
+
+    /// <summary>The least number of tasks (threads count) a run gets, for runtimes that start threads of their own.</summary>
+    public int MinRunProcesses { get; init; } = 1;
+
+    public IReadOnlyList<string> RunCommand(long memoryBytes, IEnumerable<string>? extraArguments = null)
+    {
+        var memoryMb = Math.Max(1, memoryBytes >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return [.. Run.Select(arg => arg.Replace(MemoryMbPlaceholder, memoryMb, StringComparison.Ordinal)), .. extraArguments ?? []];
+    }
+}
+
+/// <summary>A language whose toolchain was found on this host, with the version it reported.</summary>
+public sealed record DetectedLanguage(Language Language, string Version);

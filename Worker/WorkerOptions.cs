@@ -1,0 +1,43 @@
+namespace Judge.Worker;
+
+/// <summary>The <c>Worker</c> configuration section.</summary>
+public sealed class WorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>Submissions judged at once; each runs one sandbox at a time.</summary>
+    public int Slots { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Names this worker in <c>worker_languages</c>.</summary>
+    public string Id { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Trusted files (stdin, stdout, stderr of runs). Never mounted into a sandbox.</summary>
+    public string ScratchDirectory { get; set; } = "/var/lib/judge-worker/scratch";
+
+    /// <summary>Compile directories (mounted at /box to compile, read-only at /prog to run) and checker boxes.</summary>
+    public string BoxDirectory { get; set; } = "/var/lib/judge-worker/boxes";
+
+    /// <summary>Limits of one compilation (the submission's and a custom checker's).</summary>
+    public Judging.TestLimits CompileLimits { get; set; } = new() { CpuTimeMs = 15_000, WallTimeMs = 30_000, MemoryKb = 1 << 20, Processes = 128, OutputKb = 256 << 10 };
+
+    /// <summary>Limits of a test when neither the problem nor the submission sets them.</summary>
+    public Judging.TestLimits DefaultTestLimits { get; set; } = new() { CpuTimeMs = 2_000, WallTimeMs = 5_000, MemoryKb = 256 << 10, Processes = 16, OutputKb = 64 << 10 };
+
+    /// <summary>Limits of one custom checker run.</summary>
+    public Judging.TestLimits CheckerLimits { get; set; } = new() { CpuTimeMs = 10_000, WallTimeMs = 20_000, MemoryKb = 512 << 10, Processes = 16, OutputKb = 1 << 10 };
+
+    /// <summary>How much of the compiler's output is kept.</summary>
+    public int CompileOutputBytes { get; set; } = 64 << 10;
+
+    /// <summary>How much of each test's stdout and stderr is stored (checking always sees the whole output).</summary>
+    public int StoredOutputBytes { get; set; } = 64 << 10;
+
+    /// <summary>How much of a custom checker's stderr becomes the test's message.</summary>
+    public int CheckerMessageBytes { get; set; } = 4 << 10;
+
+    /// <summary>How often this worker refreshes its languages' <c>last_seen</c>.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Where a rustup toolchain lives; null: the first stable one under $RUSTUP_HOME or /root/.rustup.</summary>
+    public string? RustToolchain { get; set; }
+}

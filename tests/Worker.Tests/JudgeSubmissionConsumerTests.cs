@@ -1,0 +1,282 @@
+using Dapper;
+using Judge.Contracts;
+using Judge.Sandbox;
+using Judge.Worker.Languages;
+using Judge.Worker.Messaging;
+using MassTransit;
+using MassTransit.Testing;
+using Npgsql;
+
+namespace Judge.Worker.Tests;
+
+[Collection(PostgresCollection.Name)]
+public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
+{
+    private static readonly Language C = LanguageCatalog.C();
+
+    [Fact]
+    public async Task Accepted_submission_gets_verdict_score_and_every_test_result_and_is_announced()
+    {
+        var sandbox = new FakeSandbox();
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1 2\n", "1 2", 3), ("x\n", "x\n", 4)]);
+
+        await using var listener = await postgres.DataSource.OpenConnectionAsync();
+        string? announced = null;
+        listener.Notification += (_, e) => announced = e.Payload;
+        await listener.ExecuteAsync("LISTEN submission_done");
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal(("done", "AC", 7), (submission.Status, submission.Verdict, submission.Score));
+        Assert.NotNull(submission.StartedAt);
+        Assert.NotNull(submission.FinishedAt);
+        var tests = await worker.TestResultsAsync(id);
+        Assert.Equal([1, 2], tests.Select(t => t.Index));
+        Assert.All(tests, t => Assert.Equal("AC", t.Verdict));
+        Assert.Equal("1 2\n", tests[0].Stdout);
+        Assert.Equal(3072, tests[0].MemoryKb);
+
+        await listener.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(id.ToString(), announced);
+    }
+
+    [Fact]
+    public async Task Problem_tests_run_in_order_the_first_failure_decides_and_the_score_counts_accepted_points()
+    {
+        var sandbox = new FakeSandbox();
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var problem = await worker.InsertProblemAsync("""{"cpuTimeMs": 700, "memoryKb": 65536}""", """{"kind": "tokens"}""",
+            ("a  b", "a b", 10), ("c", "d", 20), ("e", "e", 30));
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", problemId: problem);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal(("WA", 40), (submission.Verdict, submission.Score));
+        var tests = await worker.TestResultsAsync(id);
+        Assert.Equal(["AC", "WA", "AC"], tests.Select(t => t.Verdict));
+        Assert.Equal("token 1: expected \"d\", got \"c\"", tests[1].Message);
+        var run = sandbox.Specs.First(spec => !FakeSandbox.IsCompile(spec));
+        Assert.Equal(TimeSpan.FromMilliseconds(700), run.Limits.CpuTime);
+        Assert.Equal(64L << 20, run.Limits.MemoryBytes);
+    }
+
+    [Fact]
+    public async Task Compile_error_keeps_the_compiler_output_and_runs_no_test()
+    {
+        var sandbox = new FakeSandbox();
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "syntax error", tests: [("1", "1", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal(("CE", 0), (submission.Verdict, submission.Score));
+        Assert.Contains("error: expected something", submission.CompileOutput);
+        Assert.Empty(await worker.TestResultsAsync(id));
+        Assert.Single(sandbox.Specs);
+    }
+
+    [Fact]
+    public async Task Runs_see_the_compile_directory_read_only_at_prog_with_a_fresh_box_and_streams_outside_any_box()
+    {
+        var sandbox = new FakeSandbox();
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1), ("2", "2", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var compile = sandbox.Specs.First();
+        Assert.Equal(C.Compile, compile.Command);
+        Assert.StartsWith(worker.BoxDirectory, compile.WorkDir);
+        var runs = sandbox.Specs.Skip(1).ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, run =>
+        {
+            var bind = Assert.Single(run.Binds);
+            Assert.Equal((compile.WorkDir, "/prog", false), (bind.Source, bind.Target, bind.Writable));
+            Assert.Null(run.WorkDir);
+            Assert.All(new[] { run.StdinPath, run.StdoutPath, run.StderrPath }, path => Assert.StartsWith(worker.ScratchDirectory, path));
+            Assert.DoesNotContain(run.Environment.Keys, key => key.Contains("Connection", StringComparison.OrdinalIgnoreCase));
+        });
+        Assert.Empty(Directory.EnumerateFileSystemEntries(worker.BoxDirectory));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(worker.ScratchDirectory));
+    }
+
+    [Fact]
+    public async Task Plain_run_is_accepted_on_a_clean_exit_and_keeps_its_stdout()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", stdin: "hello\n");
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal("AC", (await worker.SubmissionAsync(id)).Verdict);
+        Assert.Equal("hello\n", Assert.Single(await worker.TestResultsAsync(id)).Stdout);
+    }
+
+    [Fact]
+    public async Task Plain_run_that_crashes_is_a_runtime_error()
+    {
+        var sandbox = new FakeSandbox(spec => FakeSandbox.IsCompile(spec) ? null : FakeSandbox.Result(SandboxStatus.RuntimeError, 3));
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){return 3;}", stdin: "");
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal("RE", (await worker.SubmissionAsync(id)).Verdict);
+        Assert.Equal(3, Assert.Single(await worker.TestResultsAsync(id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task Custom_checker_is_compiled_once_and_its_exit_code_and_stderr_decide_each_test()
+    {
+        // The checker accepts when output equals answer, else exits 1 (WA) with a reason on stderr.
+        var sandbox = new FakeSandbox(spec =>
+        {
+            if (FakeSandbox.IsCompile(spec) || spec.Command[^1] != "answer")
+                return null;
+            var output = File.ReadAllText(Path.Combine(spec.WorkDir!, "output"));
+            var answer = File.ReadAllText(Path.Combine(spec.WorkDir!, "answer"));
+            if (output == answer)
+                return FakeSandbox.Result();
+            File.WriteAllText(spec.StderrPath!, $"wanted {answer}\n");
+            return FakeSandbox.Result(SandboxStatus.RuntimeError, 1);
+        });
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var checker = """{"kind": "custom", "language": "c", "source": "checker source"}""";
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", checker: checker, tests: [("7", "7", 1), ("8", "9", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal(("WA", 1), ((await worker.SubmissionAsync(id)).Verdict, (await worker.SubmissionAsync(id)).Score));
+        var tests = await worker.TestResultsAsync(id);
+        Assert.Equal(["AC", "WA"], tests.Select(t => t.Verdict));
+        Assert.Equal("wanted 9", tests[1].Message);
+        Assert.Equal(2, sandbox.Specs.Count(FakeSandbox.IsCompile));
+    }
+
+    [Fact]
+    public async Task Redelivered_message_for_a_done_submission_changes_nothing()
+    {
+        var sandbox = new FakeSandbox();
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+        await worker.JudgeAsync(id);
+        var first = await worker.SubmissionAsync(id);
+        var runs = sandbox.Specs.Count;
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal(first, await worker.SubmissionAsync(id));
+        Assert.Equal(runs, sandbox.Specs.Count);
+        Assert.Single(await worker.TestResultsAsync(id));
+    }
+
+    [Fact]
+    public async Task Unknown_language_is_an_internal_error_with_a_reason()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var id = await worker.InsertSubmissionAsync("cobol", "DISPLAY 'HI'.", tests: [("", "HI", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal(("done", "IE"), (submission.Status, submission.Verdict));
+        Assert.Contains("cobol", submission.Message);
+    }
+
+    [Fact]
+    public async Task A_sandbox_setup_error_in_a_test_is_an_internal_error_carrying_the_sandbox_message()
+    {
+        var sandbox = new FakeSandbox(spec => FakeSandbox.IsCompile(spec)
+            ? null
+            : new SandboxResult(SandboxStatus.SetupError, null, null, 0, 0, 0, "mount /proc: EPERM"));
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal(("IE", "mount /proc: EPERM"), (submission.Verdict, submission.Message));
+    }
+
+    [Fact]
+    public async Task A_failure_not_worth_retrying_ends_in_the_error_queue_with_the_submission_marked_IE()
+    {
+        var sandbox = new FakeSandbox(_ => throw new InvalidOperationException("worker bug"));
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        Assert.True(await worker.Bus.Published.Any<Fault<JudgeSubmission>>(m => m.Context.Message.Message.SubmissionId == id));
+        Assert.True(await worker.Bus.GetConsumerHarness<JudgeSubmissionFaultConsumer>().Consumed.Any<Fault<JudgeSubmission>>());
+        Assert.Single(sandbox.Specs); // not retried
+        var submission = await WaitForVerdictAsync(worker, id);
+        Assert.Equal("IE", submission.Verdict);
+        Assert.Contains("InvalidOperationException: worker bug", submission.Message);
+    }
+
+    [Fact]
+    public async Task A_transient_infrastructure_failure_is_retried_and_then_judged_normally()
+    {
+        var failures = 1;
+        var sandbox = new FakeSandbox(_ => Interlocked.Decrement(ref failures) >= 0 ? throw new TimeoutException("database away") : null);
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await WaitForVerdictAsync(worker, id);
+        Assert.Equal("AC", submission.Verdict);
+        Assert.False(await worker.Bus.Published.Any<Fault<JudgeSubmission>>(m => m.Context.Message.Message.SubmissionId == id));
+    }
+
+    [Fact]
+    public async Task A_second_finish_for_the_same_submission_writes_nothing()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+        var store = new Data.JudgingStore(postgres.DataSource);
+
+        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Judging.Verdict.WA, 0, null, null, []), CancellationToken.None));
+        Assert.False(await store.MarkInternalErrorAsync(id, "late fault", CancellationToken.None));
+
+        Assert.Equal("WA", (await worker.SubmissionAsync(id)).Verdict);
+    }
+
+    [Fact]
+    public async Task Languages_are_advertised_refreshed_and_withdrawn_per_worker()
+    {
+        var store = new Data.JudgingStore(postgres.DataSource);
+        var workerId = $"test-{Guid.NewGuid():N}";
+        DetectedLanguage[] languages = [new(C, "gcc 12"), new(LanguageCatalog.Bash(), "bash 5")];
+
+        await store.AdvertiseLanguagesAsync(workerId, languages, CancellationToken.None);
+        await store.AdvertiseLanguagesAsync(workerId, [new(C, "gcc 13")], CancellationToken.None);
+
+        await using var connection = await postgres.DataSource.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<(string, string)>(
+            "SELECT language_id, version FROM worker_languages WHERE worker_id = @workerId ORDER BY language_id", new { workerId })).ToList();
+        Assert.Equal([("bash", "bash 5"), ("c", "gcc 13")], rows);
+
+        await store.WithdrawLanguagesAsync(workerId, CancellationToken.None);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM worker_languages WHERE worker_id = @workerId", new { workerId }));
+    }
+
+    /// <summary>The fault path finishes after the original message is settled, so its verdict may land a little later.</summary>
+    private static async Task<WorkerHarness.SubmissionRow> WaitForVerdictAsync(WorkerHarness worker, Guid id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var submission = await worker.SubmissionAsync(id);
+            if (submission.Status == "done" || DateTime.UtcNow > deadline)
+                return submission;
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Judge.Worker.Checking;
+using Judge.Worker.Data;
+using Judge.Worker.Judging;
+using Judge.Worker.Languages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Judge.Worker.Tests;
+
+public class LimitsAndLanguagesTests
+{
+    private static readonly TestLimits Defaults = new() { CpuTimeMs = 2000, WallTimeMs = 5000, MemoryKb = 262144, Processes = 16, OutputKb = 65536 };
+
+    [Fact]
+    public void Submission_limits_override_the_problems_field_by_field_and_defaults_fill_the_rest()
+    {
+        var limits = TestLimits.Resolve(
+            LimitsJson.Parse("""{"memoryKb": 1024}"""),
+            LimitsJson.Parse("""{"cpuTimeMs": 1000, "memoryKb": 65536, "outputKb": 10}"""),
+            Defaults);
+        Assert.Equal(new TestLimits { CpuTimeMs = 1000, WallTimeMs = 5000, MemoryKb = 1024, Processes = 16, OutputKb = 10 }, limits);
+    }
+
+    [Fact]
+    public void An_unset_wall_time_grows_with_a_large_cpu_time()
+    {
+        var limits = TestLimits.Resolve(null, LimitsJson.Parse("""{"cpuTimeMs": 10000}"""), Defaults);
+        Assert.Equal(21_000, limits.WallTimeMs);
+    }
+
+    [Fact]
+    public void Sandbox_limits_add_a_runtimes_overhead_and_minimum_threads()
+    {
+        var sandbox = Defaults.ToSandbox(extraMemoryBytes: 100, minProcesses: 64);
+        Assert.Equal(262144L * 1024 + 100, sandbox.MemoryBytes);
+        Assert.Equal(64, sandbox.Processes);
+        Assert.Equal(TimeSpan.FromSeconds(2), sandbox.CpuTime);
+        Assert.Equal(65536L * 1024, sandbox.OutputBytes);
+    }
+
+    [Fact]
+    public void A_submission_with_no_tests_is_a_plain_run_of_its_stdin()
+    {
+        var claimed = new ClaimedSubmission(Guid.NewGuid(), "c", "src", "input", null, null, null, null, []);
+        var judged = claimed.ToJudge(Defaults);
+        var test = Assert.Single(judged.Tests);
+        Assert.Equal("input", test.Input);
+        Assert.Null(test.ExpectedOutput);
+    }
+
+    [Fact]
+    public void The_problems_checker_wins_over_the_submissions()
+    {
+        var claimed = new ClaimedSubmission(Guid.NewGuid(), "c", "src", null, null, """{"kind":"exact"}""", """{"cpuTimeMs":500}""",
+            """{"kind":"tokens"}""", [new TestCase(1, "", "x", 1)]);
+        var judged = claimed.ToJudge(Defaults);
+        Assert.Equal(CheckerKind.Tokens, judged.Checker.Kind);
+        Assert.Equal(500, judged.Limits.CpuTimeMs);
+    }
+
+    [Fact]
+    public void Java_caps_its_heap_at_the_memory_limit_and_gets_room_for_the_jvm_on_top()
+    {
+        var java = Assert.Single(LanguageCatalog.Java());
+        var command = java.RunCommand(256L << 20);
+        Assert.Contains("-Xmx256m", command);
+        Assert.DoesNotContain(command, arg => arg.Contains('{'));
+        Assert.True(java.RunMemoryOverheadBytes > 0);
+    }
+
+    [Fact]
+    public void Run_commands_take_extra_arguments_after_the_fixed_ones()
+    {
+        var command = LanguageCatalog.Python().RunCommand(1 << 20, ["input", "output", "answer"]);
+        Assert.Equal(["/usr/bin/python3", "-B", "/prog/main.py", "input", "output", "answer"], command);
+    }
+
+    [Fact]
+    public void No_language_runs_a_shell_command_string()
+    {
+        string[] shells = ["sh", "bash", "dash", "zsh"];
+        foreach (var language in LanguageCatalog.ForThisHost())
+            foreach (var command in new[] { language.Compile, language.Run, language.VersionCommand }.OfType<IReadOnlyList<string>>())
+                Assert.False(shells.Contains(Path.GetFileName(command[0])) && command.Contains("-c"), $"{language.Id}: {string.Join(' ', command)}");
+    }
+
+    [Fact]
+    public void The_source_is_the_only_file_name_a_command_refers_to_in_the_box()
+    {
+        foreach (var language in LanguageCatalog.ForThisHost())
+            Assert.Contains(language.SourceFile, language.Compile ?? language.Run.Select(arg => Path.GetFileName(arg)).ToList());
+    }
+
+    [Fact]
+    public void A_language_whose_compiler_is_missing_is_skipped()
+    {
+        var missing = LanguageCatalog.C() with { Id = "ghost", Compile = ["/nonexistent/ghostcc", "main.c"] };
+        var detected = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([missing, LanguageCatalog.Bash()]);
+        Assert.Equal(["bash"], detected.Select(l => l.Language.Id));
+    }
+
+    [Fact]
+    public void Detection_resolves_alternatives_links_and_reads_the_version()
+    {
+        var detected = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([LanguageCatalog.C(), LanguageCatalog.Python()]);
+        var c = detected.Single(l => l.Language.Id == "c");
+        Assert.StartsWith("gcc", c.Version);
+        Assert.False(new FileInfo(c.Language.Compile![0]).LinkTarget is not null, "the compiler path should be the real binary");
+        Assert.StartsWith("Python 3", detected.Single(l => l.Language.Id == "python3").Version);
+    }
+
+    [Fact]
+    public void Stored_text_is_cut_marked_and_free_of_nul()
+    {
+        var text = StoredText.Decode("ab\0cdef"u8, 4, alreadyTruncated: false);
+        Assert.Equal("ab\uFFFDc", text.Text);
+        Assert.True(text.Truncated);
+    }
+}

@@ -1,0 +1,66 @@
+using Judge.Sandbox;
+using Judge.Worker.Judging;
+
+namespace Judge.Worker.Tests;
+
+public class VerdictRulesTests
+{
+    [Theory]
+    [InlineData(SandboxStatus.RuntimeError, Verdict.RE)]
+    [InlineData(SandboxStatus.Signaled, Verdict.RE)]
+    [InlineData(SandboxStatus.TimeLimit, Verdict.TLE)]
+    [InlineData(SandboxStatus.WallTimeLimit, Verdict.TLE)]
+    [InlineData(SandboxStatus.MemoryLimit, Verdict.MLE)]
+    [InlineData(SandboxStatus.OutputLimit, Verdict.OLE)]
+    [InlineData(SandboxStatus.SetupError, Verdict.IE)]
+    public void A_run_that_did_not_end_cleanly_gets_its_verdict_without_checking(SandboxStatus status, Verdict expected)
+    {
+        Assert.Equal(expected, VerdictRules.ForRun(status));
+    }
+
+    [Fact]
+    public void A_clean_run_leaves_the_verdict_to_the_checker()
+    {
+        Assert.Null(VerdictRules.ForRun(SandboxStatus.Ok));
+    }
+
+    [Fact]
+    public void The_submission_verdict_is_the_first_failing_test_in_order()
+    {
+        Assert.Equal(Verdict.TLE, VerdictRules.ForSubmission([Verdict.AC, Verdict.TLE, Verdict.WA]));
+        Assert.Equal(Verdict.WA, VerdictRules.ForSubmission([Verdict.WA, Verdict.TLE]));
+    }
+
+    [Fact]
+    public void All_accepted_tests_make_an_accepted_submission()
+    {
+        Assert.Equal(Verdict.AC, VerdictRules.ForSubmission([Verdict.AC, Verdict.AC]));
+    }
+
+    [Fact]
+    public void The_score_adds_the_points_of_accepted_tests_only()
+    {
+        Assert.Equal(30, VerdictRules.Score([(Verdict.AC, 10), (Verdict.WA, 5), (Verdict.AC, 20), (Verdict.TLE, 7)]));
+    }
+
+    [Theory]
+    [InlineData(SandboxStatus.RuntimeError, Verdict.CE)]
+    [InlineData(SandboxStatus.Signaled, Verdict.CE)]
+    [InlineData(SandboxStatus.TimeLimit, Verdict.CE)]
+    [InlineData(SandboxStatus.WallTimeLimit, Verdict.CE)]
+    [InlineData(SandboxStatus.MemoryLimit, Verdict.CE)]
+    [InlineData(SandboxStatus.OutputLimit, Verdict.CE)]
+    [InlineData(SandboxStatus.SetupError, Verdict.IE)]
+    public void A_failed_compile_is_the_programs_fault_unless_the_sandbox_failed(SandboxStatus status, Verdict expected)
+    {
+        var (verdict, _) = VerdictRules.ForFailedCompile(new SandboxResult(status, 1, null, 0, 0, 0, "why"));
+        Assert.Equal(expected, verdict);
+    }
+
+    [Fact]
+    public void A_compile_that_hit_a_limit_says_which()
+    {
+        var (_, message) = VerdictRules.ForFailedCompile(new SandboxResult(SandboxStatus.TimeLimit, null, 9, 0, 0, 0, ""));
+        Assert.Equal("compilation exceeded the time limit", message);
+    }
+}

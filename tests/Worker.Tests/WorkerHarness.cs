@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Judge.Sandbox;
+using Judge.Worker.Judging;
+using Judge.Worker.Languages;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Judge.Worker.Tests;
+
+/// <summary>The worker's consumers on MassTransit's in-memory test harness, against a real database and a given sandbox.</summary>
+public sealed class WorkerHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+    private readonly DirectoryInfo directories;
+
+    public ITestHarness Bus { get; }
+    public NpgsqlDataSource Database { get; }
+    public string ScratchDirectory => Path.Combine(directories.FullName, "scratch");
+    public string BoxDirectory => Path.Combine(directories.FullName, "boxes");
+
+    private WorkerHarness(ServiceProvider provider, DirectoryInfo directories, NpgsqlDataSource database)
+    {
+        this.provider = provider;
+        this.directories = directories;
+        Database = database;
+        Bus = provider.GetRequiredService<ITestHarness>();
+    }
+
+    public static async Task<WorkerHarness> StartAsync(PostgresFixture postgres, ISandbox sandbox, params Language[] languages)
+    {
+        var directories = Directory.CreateTempSubdirectory("judge-worker-tests-");
+        // Sandboxes run as unprivileged host ids: they must be able to walk to the boxes (the scratch directory stays 0700).
+        directories.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Judge"] = postgres.ConnectionString,
+            ["Worker:ScratchDirectory"] = Path.Combine(directories.FullName, "scratch"),
+            ["Worker:BoxDirectory"] = Path.Combine(directories.FullName, "boxes"),
+            ["Worker:Slots"] = "2",
+        }).Build();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddJudging(configuration);
+        services.AddSingleton(sandbox);
+        services.AddSingleton(new LanguageSet(languages.Select(l => new DetectedLanguage(l, "test")).ToList()));
+        services.AddMassTransitTestHarness(bus => bus.AddJudgeConsumers());
+
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        var harness = new WorkerHarness(provider, directories, postgres.DataSource);
+        await harness.Bus.Start();
+        return harness;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Bus.Stop();
+        await provider.DisposeAsync();
+        directories.Delete(recursive: true);
+    }
+
+    public async Task<Guid> InsertSubmissionAsync(string language, string source, string? checker = null, string? limits = null,
+        Guid? problemId = null, string? stdin = null, params (string Input, string? Expected, int Points)[] tests)
+    {
+        var id = Guid.NewGuid();
+        await using var connection = await Database.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
+            VALUES (@id, @language, @source, @problemId, @stdin, @limits::jsonb, @checker::jsonb)
+            """, new { id, language, source, problemId, stdin, limits, checker });
+        var index = 1;
+        foreach (var (input, expected, points) in tests)
+            await connection.ExecuteAsync("""
+                INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
+                VALUES (@id, @index, @input, @expected, @points)
+                """, new { id, index = index++, input, expected, points });
+        return id;
+    }
+
+    public async Task<Guid> InsertProblemAsync(string limits, string checker, params (string Input, string Expected, int Points)[] tests)
+    {
+        var id = Guid.NewGuid();
+        await using var connection = await Database.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO problems (id, name, limits, checker) VALUES (@id, 'p', @limits::jsonb, @checker::jsonb)",
+            new { id, limits, checker });
+        var index = 1;
+        foreach (var (input, expected, points) in tests)
+            await connection.ExecuteAsync("""
+                INSERT INTO problem_tests (problem_id, index, input, expected_output, points)
+                VALUES (@id, @index, @input, @expected, @points)
+                """, new { id, index = index++, input, expected, points });
+        return id;
+    }
+
+    public sealed record SubmissionRow(string Status, string? Verdict, int? Score, string? CompileOutput, string? Message,
+        DateTime? StartedAt, DateTime? FinishedAt);
+
+    public sealed record TestResultRow(int Index, string Verdict, long CpuTimeMs, long MemoryKb, int? ExitCode, string Stdout,
+        bool StdoutTruncated, string Stderr, string? Message);
+
+    public async Task<SubmissionRow> SubmissionAsync(Guid id)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<SubmissionRow>("""
+            SELECT status, verdict, score, compile_output AS CompileOutput, message, started_at AS StartedAt, finished_at AS FinishedAt
+            FROM submissions WHERE id = @id
+            """, new { id });
+    }
+
+    public async Task<List<TestResultRow>> TestResultsAsync(Guid id)
+    {
+        await using var connection = await Database.OpenConnectionAsync();
+        return (await connection.QueryAsync<TestResultRow>("""
+            SELECT index, verdict, cpu_time_ms AS CpuTimeMs, memory_kb AS MemoryKb, exit_code AS ExitCode, stdout,
+                   stdout_truncated AS StdoutTruncated, stderr, message
+            FROM test_results WHERE submission_id = @id ORDER BY index
+            """, new { id })).ToList();
+    }
+
+    /// <summary>Publishes the message and waits until the judge consumer has finished with it (or faulted).</summary>
+    public async Task JudgeAsync(Guid id)
+    {
+        await Bus.Bus.Publish(new Contracts.JudgeSubmission(id));
+        var consumer = Bus.GetConsumerHarness<Messaging.JudgeSubmissionConsumer>();
+        Assert.True(await consumer.Consumed.Any<Contracts.JudgeSubmission>(m => m.Context.Message.SubmissionId == id), "the consumer never got the message");
+    }
+}
+
+/// <summary>
+/// A stand-in for the sandbox: compiles always work unless the source says "syntax error", and a run
+/// behaves like <c>cat</c> (stdout is stdin) unless the script says otherwise. Records every spec.
+/// </summary>
+public sealed class FakeSandbox(Func<SandboxSpec, SandboxResult?>? script = null) : ISandbox
+{
+    public ConcurrentQueue<SandboxSpec> Specs { get; } = new();
+
+    public static SandboxResult Result(SandboxStatus status = SandboxStatus.Ok, int? exitCode = 0) =>
+        new(status, exitCode, null, CpuTimeMs: 12, WallTimeMs: 20, PeakMemoryBytes: 3 << 20, Message: status == SandboxStatus.Ok ? "" : status.ToString());
+
+    public SandboxResult Run(SandboxSpec spec)
+    {
+        Specs.Enqueue(spec);
+        if (script?.Invoke(spec) is { } scripted)
+            return scripted;
+        if (IsCompile(spec))
+        {
+            var source = Directory.GetFiles(spec.WorkDir!).Select(File.ReadAllText).Single();
+            if (source.Contains("syntax error"))
+            {
+                File.WriteAllText(spec.StderrPath!, "main.c:1:1: error: expected something\n");
+                return Result(SandboxStatus.RuntimeError, 1);
+            }
+            File.WriteAllText(Path.Combine(spec.WorkDir!, "main"), "binary");
+            return Result();
+        }
+        File.Copy(spec.StdinPath!, spec.StdoutPath!, overwrite: true);
+        return Result();
+    }
+
+    public static bool IsCompile(SandboxSpec spec) => spec.Binds.Count == 0;
+}
