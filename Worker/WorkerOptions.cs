@@ -17,6 +17,10 @@ public sealed class WorkerOptions
     /// <summary>Compile directories (mounted at /box to compile, read-only at /prog to run) and checker boxes.</summary>
     public string BoxDirectory { get; set; } = "/var/lib/judge-worker/boxes";
 
+    /// <summary>Size of each box: a tmpfs of its own, so a compile or a test cannot fill the host's disk.
+    /// It also bounds a test's fresh /box.</summary>
+    public long BoxBytes { get; set; } = 256L << 20;
+
     /// <summary>Limits of one compilation (the submission's and a custom checker's).</summary>
     public Judging.TestLimits CompileLimits { get; set; } = new() { CpuTimeMs = 15_000, WallTimeMs = 30_000, MemoryKb = 1 << 20, Processes = 128, OutputKb = 256 << 10 };
 

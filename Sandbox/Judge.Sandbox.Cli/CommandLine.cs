@@ -131,6 +131,8 @@ internal static class CommandLine
             (r, v) => r.Limits = r.Limits with { IoWriteBytesPerSecond = Values.Size(v) }),
         new("--tmp-size", "SIZE", LimitsGroup, "size of the tmpfs at /tmp (default 64M)",
             (r, v) => r.Limits = r.Limits with { TmpBytes = Values.Size(v) }),
+        new("--box-size", "SIZE", LimitsGroup, "size of the fresh /box when no --workdir is given (default 64M)",
+            (r, v) => r.Limits = r.Limits with { BoxBytes = Values.Size(v) }),
 
         new("--stdin", "FILE", IoGroup, "host FILE as the program's stdin (default: this terminal's or pipe's)",
             (r, v) => r.Spec = r.Spec with { StdinPath = Path.GetFullPath(v) }),

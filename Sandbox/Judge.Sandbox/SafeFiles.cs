@@ -12,13 +12,20 @@ public static class SafeFiles
 {
     private static readonly int DirectoryFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW;
 
-    /// <summary>Creates a new, empty, root-owned directory (mode 0755) under <paramref name="parent"/> and returns its path.</summary>
-    public static string CreateFreshDirectory(string parent, string prefix)
+    /// <summary>
+    /// Creates a new, empty, root-owned directory (mode 0755) under <paramref name="parent"/> and returns its path.
+    /// With <paramref name="sizeLimitBytes"/>, the directory is its own tmpfs of that size: what a sandbox
+    /// writes there is capped in bytes and inodes, is charged to the writer's memory limit, and shows in
+    /// the sandbox's mount table as a bare tmpfs rather than a host path.
+    /// </summary>
+    public static string CreateFreshDirectory(string parent, string prefix, long? sizeLimitBytes = null)
     {
         Directory.CreateDirectory(parent);
         string path = Path.Combine(parent, $"{prefix}{Guid.NewGuid():N}");
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        if (sizeLimitBytes is { } size)
+            Syscalls.MountTmpfs(path, $"size={size},nr_inodes={Math.Clamp(size / 4096, 64, 1 << 20)},mode=0755");
         return path;
     }
 
@@ -109,6 +116,9 @@ public static class SafeFiles
             Syscalls.Close(dir);
         }
         error = Syscalls.TryUnlinkAt(parentFd, name, AT_REMOVEDIR);
+        // A sized directory is a tmpfs mount point: now empty, detach it and remove the directory under it.
+        if (error == EBUSY && Syscalls.TryDetach(shownPath) == 0)
+            error = Syscalls.TryUnlinkAt(parentFd, name, AT_REMOVEDIR);
         if (error is not 0 && error != ENOENT)
             throw Syscalls.Failure("rmdir", shownPath, error);
     }

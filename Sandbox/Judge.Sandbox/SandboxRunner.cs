@@ -93,7 +93,7 @@ public sealed class SandboxRunner
 
         if (spec.WorkDir is null)
         {
-            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, "box-");
+            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, "box-", spec.Limits.BoxBytes);
             run.WorkDir = run.FreshWorkDir;
         }
         else
@@ -294,14 +294,15 @@ public sealed class SandboxRunner
     private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,
         long cpuMs, long peak, bool oom, bool outputFull)
     {
+        // First: a program that keeps writing after EFBIG (as PID 1 it never gets SIGXFSZ) spins until a time limit.
+        if (signal == SigXfsz || outputFull)
+            return SandboxStatus.OutputLimit;
         if (killedFor is { } reason)
             return reason;
         if (oom || (exitCode is not 0 && limits.MemoryBytes is { } mem && peak >= mem * 97 / 100))
             return SandboxStatus.MemoryLimit;
         if (signal == SigXcpu || (limits.CpuTime is { } cpu && cpuMs > cpu.TotalMilliseconds))
             return SandboxStatus.TimeLimit;
-        if (signal == SigXfsz || outputFull)
-            return SandboxStatus.OutputLimit;
         if (signal is not null)
             return SandboxStatus.Signaled;
         return exitCode == 0 ? SandboxStatus.Ok : SandboxStatus.RuntimeError;

@@ -78,6 +78,14 @@ public static class SpecValidator
         return null;
     }
 
+    static void RequireTmpfsSize(string field, long bytes, long hostMemory)
+    {
+        if (bytes < MinTmpBytes)
+            throw Refuse(field, $"{bytes} bytes is below the minimum of 4 KiB");
+        if (bytes > hostMemory)
+            throw Refuse(field, $"{bytes} bytes is more than this host's memory ({hostMemory} bytes)");
+    }
+
     static void ValidateLimits(SandboxLimits limits)
     {
         if (limits.CpuTime is { } cpu)
@@ -109,10 +117,8 @@ public static class SpecValidator
             throw Refuse("Limits.IoReadBytesPerSecond", $"{readBps} must be positive");
         if (limits.IoWriteBytesPerSecond is { } writeBps && writeBps < 1)
             throw Refuse("Limits.IoWriteBytesPerSecond", $"{writeBps} must be positive");
-        if (limits.TmpBytes < MinTmpBytes)
-            throw Refuse("Limits.TmpBytes", $"{limits.TmpBytes} bytes is below the minimum of 4 KiB");
-        if (limits.TmpBytes > hostMemory)
-            throw Refuse("Limits.TmpBytes", $"{limits.TmpBytes} bytes is more than this host's memory ({hostMemory} bytes)");
+        RequireTmpfsSize("Limits.TmpBytes", limits.TmpBytes, hostMemory);
+        RequireTmpfsSize("Limits.BoxBytes", limits.BoxBytes, hostMemory);
         if (limits.CpuCores is { } cores)
         {
             // NaN fails both comparisons, so test for the good range rather than the bad one.

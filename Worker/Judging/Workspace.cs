@@ -33,7 +33,7 @@ internal sealed class Workspace : IDisposable
 
     public string NewBox(string prefix)
     {
-        var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix);
+        var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix, options.BoxBytes);
         boxes.Add(box);
         return box;
     }

@@ -152,4 +152,20 @@ internal static unsafe partial class Syscalls
     }
 
     public static void Kill(int pid, int signal) => kill(pid, signal);
+
+    public static void MountTmpfs(string target, string options)
+    {
+        fixed (byte* source = Utf8Z("judge-box"), path = Utf8Z(target), type = Utf8Z("tmpfs"), data = Utf8Z(options))
+        {
+            if (mount(source, path, type, (ulong_t)(ulong)(MS_NOSUID | MS_NODEV), data) < 0)
+                throw Failure("mount tmpfs on", target, errno);
+        }
+    }
+
+    /// <summary>Detaches whatever is mounted on <paramref name="target"/> (not following a link there); 0 or the errno.</summary>
+    public static int TryDetach(string target)
+    {
+        fixed (byte* path = Utf8Z(target))
+            return umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0 ? 0 : errno;
+    }
 }

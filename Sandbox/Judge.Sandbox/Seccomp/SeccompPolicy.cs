@@ -25,7 +25,7 @@ public static class SeccompPolicy
         "ptrace", "process_vm_readv", "process_vm_writev",
         // Changing the filesystem view, or leaving it.
         "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount",
-        "fspick", "mount_setattr", "open_by_handle_at", "name_to_handle_at",
+        "fspick", "mount_setattr", "open_tree_attr", "open_by_handle_at", "name_to_handle_at",
         // New namespaces: a new user namespace hands back a full set of capabilities over it.
         "unshare", "setns",
         // Kernel attack surface with a long record of exploits.

@@ -6,7 +6,9 @@ namespace Judge.Sandbox.Seccomp;
 /// Syscall numbers of one architecture, for only the syscalls the policy names. Copied by hand from
 /// the kernel's tables (arch/x86/entry/syscalls/syscall_64.tbl and, for arm64, the generic
 /// include/uapi/asm-generic/unistd.h) and checked against the installed headers by a test: a wrong
-/// number here is a hole in the filter, not a build error.
+/// number here is a hole in the filter, not a build error. Since Linux 5.1 (number 424) a new syscall
+/// gets the same number on every architecture, so the few newer than the installed headers
+/// (open_tree_attr, 6.15) are the same in both tables.
 /// </summary>
 public sealed class SyscallTable
 {
@@ -45,7 +47,6 @@ public sealed class SyscallTable
     // <linux/audit.h>: EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE, and EM_AARCH64 likewise.
     public const uint AuditArchX86_64 = 0xC000003E;
     public const uint AuditArchAarch64 = 0xC00000B7;
-    public const uint AuditArchI386 = 0x40000003;
 
     public static readonly SyscallTable X86_64 = new("x86_64", AuditArchX86_64, hasX32Bit: true, new()
     {
@@ -103,6 +104,7 @@ public sealed class SyscallTable
         ["clone3"] = 435,
         ["mount_setattr"] = 442,
         ["quotactl_fd"] = 443,
+        ["open_tree_attr"] = 467,
     });
 
     // arm64 has no iopl, ioperm or uselib: nothing to deny there.
@@ -159,5 +161,6 @@ public sealed class SyscallTable
         ["clone3"] = 435,
         ["mount_setattr"] = 442,
         ["quotactl_fd"] = 443,
+        ["open_tree_attr"] = 467,
     });
 }

@@ -18,7 +18,7 @@ public sealed class CommandLineTests
             "--bind", "/srv/data:/data", "--bind", "/srv/out:/out:rw", "--workdir", "/srv/box", "--cwd", "/data",
             "--env", "A=1", "--env", "B=x=y", "--time", "1.5", "--wall-time", "4", "--memory", "256M",
             "--processes", "16", "--output-limit", "64K", "--stack", "8m", "--open-files", "32", "--cpus", "1.5",
-            "--io-read-bps", "1G", "--io-write-bps", "2M", "--tmp-size", "128M", "--network", "loopback",
+            "--io-read-bps", "1G", "--io-write-bps", "2M", "--tmp-size", "128M", "--box-size", "32M", "--network", "loopback",
             "--stdin", "/srv/in", "--stdout", "/srv/out.txt", "--stderr", "/srv/err.txt", "--result", "/srv/result.json",
             "--repeat", "5", "--as-root", "--hostname", "judge", "--quiet",
             "--", "/usr/bin/python3", "main.py");
@@ -44,6 +44,7 @@ public sealed class CommandLineTests
         Assert.Equal(1L << 30, spec.Limits.IoReadBytesPerSecond);
         Assert.Equal(2L << 20, spec.Limits.IoWriteBytesPerSecond);
         Assert.Equal(128L << 20, spec.Limits.TmpBytes);
+        Assert.Equal(32L << 20, spec.Limits.BoxBytes);
         Assert.Equal(NetworkMode.Loopback, spec.Network);
         Assert.Equal("/srv/in", spec.StdinPath);
         Assert.Equal("/srv/out.txt", spec.StdoutPath);
@@ -199,7 +200,7 @@ public sealed class CommandLineTests
         [
             "--rootfs DIR", "--with PATH", "--bind SRC:DST[:rw]", "--workdir DIR", "--cwd DIR", "--env K=V", "--time SEC",
             "--wall-time SEC", "--memory SIZE", "--processes N", "--output-limit SIZE", "--stack SIZE", "--open-files N",
-            "--io-read-bps SIZE", "--io-write-bps SIZE", "--tmp-size SIZE", "--network none|loopback", "--stdin FILE",
+            "--io-read-bps SIZE", "--io-write-bps SIZE", "--tmp-size SIZE", "--box-size SIZE", "--network none|loopback", "--stdin FILE",
             "--stdout FILE", "--stderr FILE", "--result FILE", "--repeat N", "--as-root", "--hostname NAME", "--help",
         ];
         foreach (var usage in issueOptions)

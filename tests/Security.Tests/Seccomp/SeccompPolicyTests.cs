@@ -1,0 +1,148 @@
+using System.Runtime.InteropServices;
+using Judge.Sandbox.Seccomp;
+
+namespace Judge.Security.Tests.Seccomp;
+
+/// <summary>The policy's decisions, checked by interpreting the BPF program it builds, for both architectures.</summary>
+public sealed class SeccompPolicyTests
+{
+    private const uint AuditArchX86_64 = 0xC000003E, AuditArchAarch64 = 0xC00000B7, AuditArchI386 = 0x40000003, AuditArchArm = 0x40000028;
+    private const uint Allow = 0x7fff0000, KillProcess = 0x80000000, Eperm = 0x00050001, Enosys = 0x00050026;
+
+    public sealed record Abi(Architecture Architecture, uint AuditArch, SyscallTable Table, uint Read, uint Openat, uint Mmap, uint ExitGroup);
+
+    // Ordinary syscalls, from the kernel's tables, that every program needs and the filter must let through.
+    private static readonly Abi X64 = new(Architecture.X64, AuditArchX86_64, SyscallTable.X86_64, Read: 0, Openat: 257, Mmap: 9, ExitGroup: 231);
+    private static readonly Abi Arm64 = new(Architecture.Arm64, AuditArchAarch64, SyscallTable.Aarch64, Read: 63, Openat: 56, Mmap: 222, ExitGroup: 94);
+
+    public static TheoryData<string> Architectures => new() { "x64", "arm64" };
+
+    private static Abi Get(string name) => name == "x64" ? X64 : Arm64;
+
+    private static uint Decide(Abi abi, uint nr, params ulong[] args) =>
+        BpfInterpreter.Run(SeccompPolicy.For(abi.Architecture), new SeccompData(nr, abi.AuditArch, args));
+
+    private static uint Nr(Abi abi, string name) => abi.Table.Find(name) ?? throw new ArgumentException($"{name} not in {abi.Table.Name}");
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void Ordinary_syscalls_are_allowed(string arch)
+    {
+        Abi abi = Get(arch);
+
+        Assert.Equal(Allow, Decide(abi, abi.Read, 0, 0, 4096));
+        Assert.Equal(Allow, Decide(abi, abi.Openat, unchecked((ulong)-100), 0, 0));
+        Assert.Equal(Allow, Decide(abi, abi.Mmap, 0, 1 << 20, 3, 0x22));
+        Assert.Equal(Allow, Decide(abi, abi.ExitGroup, 0));
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void Every_denied_syscall_the_architecture_has_returns_EPERM(string arch)
+    {
+        Abi abi = Get(arch);
+        var checkedNames = new List<string>();
+
+        foreach (string name in SeccompPolicy.Denied)
+        {
+            if (abi.Table.Find(name) is not { } nr)
+                continue;
+            Assert.True(Decide(abi, nr) == Eperm, $"{name} ({nr}) is not denied on {arch}");
+            checkedNames.Add(name);
+        }
+
+        Assert.Contains("ptrace", checkedNames);
+        Assert.Contains("unshare", checkedNames);
+        Assert.Contains("bpf", checkedNames);
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void Clone3_and_io_uring_look_unimplemented_so_libc_falls_back(string arch)
+    {
+        Abi abi = Get(arch);
+
+        foreach (string name in new[] { "clone3", "io_uring_setup", "io_uring_enter", "io_uring_register" })
+            Assert.True(Decide(abi, Nr(abi, name)) == Enosys, $"{name} does not return ENOSYS on {arch}");
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void Fork_and_thread_creation_through_clone_are_allowed(string arch)
+    {
+        Abi abi = Get(arch);
+        const ulong sigchld = 17;
+        // What glibc's pthread_create passes: CLONE_VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|PARENT_SETTID|CHILD_CLEARTID.
+        const ulong threadFlags = 0x003d0f00;
+
+        Assert.Equal(Allow, Decide(abi, Nr(abi, "clone"), sigchld));
+        Assert.Equal(Allow, Decide(abi, Nr(abi, "clone"), threadFlags));
+    }
+
+    [Theory]
+    [InlineData("x64", 0x00020000u)]   // CLONE_NEWNS
+    [InlineData("x64", 0x02000000u)]   // CLONE_NEWCGROUP
+    [InlineData("x64", 0x04000000u)]   // CLONE_NEWUTS
+    [InlineData("x64", 0x08000000u)]   // CLONE_NEWIPC
+    [InlineData("x64", 0x10000000u)]   // CLONE_NEWUSER
+    [InlineData("x64", 0x20000000u)]   // CLONE_NEWPID
+    [InlineData("x64", 0x40000000u)]   // CLONE_NEWNET
+    [InlineData("arm64", 0x10000000u)] // CLONE_NEWUSER
+    [InlineData("arm64", 0x40000000u)] // CLONE_NEWNET
+    public void Clone_with_a_new_namespace_flag_is_denied(string arch, uint namespaceFlag)
+    {
+        Abi abi = Get(arch);
+
+        Assert.Equal(Eperm, Decide(abi, Nr(abi, "clone"), namespaceFlag | 17));
+        Assert.Equal(Eperm, Decide(abi, Nr(abi, "clone"), 0xffffffff_00000000 | namespaceFlag | 17));
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void Personality_may_only_be_queried_or_set_to_plain_linux(string arch)
+    {
+        Abi abi = Get(arch);
+        uint personality = Nr(abi, "personality");
+        const ulong addrNoRandomize = 0x0040000, readImpliesExec = 0x0400000;
+
+        Assert.Equal(Allow, Decide(abi, personality, 0xffffffff));
+        Assert.Equal(Allow, Decide(abi, personality, 0));
+        Assert.Equal(Eperm, Decide(abi, personality, addrNoRandomize));
+        Assert.Equal(Eperm, Decide(abi, personality, readImpliesExec));
+    }
+
+    [Theory]
+    [InlineData("x64", AuditArchI386)]     // int 0x80 from a 64-bit process
+    [InlineData("x64", AuditArchAarch64)]
+    [InlineData("arm64", AuditArchArm)]    // 32-bit compat
+    [InlineData("arm64", AuditArchX86_64)]
+    public void A_syscall_from_a_foreign_abi_kills_the_process(string arch, uint foreignArch)
+    {
+        Abi abi = Get(arch);
+        var program = SeccompPolicy.For(abi.Architecture);
+
+        // getpid on i386 is 20: an allowed number natively, so only the arch check stops it.
+        foreach (uint nr in new uint[] { 0, 20, abi.Read, Nr(abi, "ptrace") })
+            Assert.Equal(KillProcess, BpfInterpreter.Run(program, new SeccompData(nr, foreignArch)));
+    }
+
+    [Fact]
+    public void X32_syscalls_on_x86_64_kill_the_process()
+    {
+        const uint x32Bit = 0x40000000;
+
+        Assert.Equal(KillProcess, Decide(X64, x32Bit | 39));                 // getpid
+        Assert.Equal(KillProcess, Decide(X64, x32Bit | 521));                // x32 ptrace
+        Assert.Equal(KillProcess, Decide(X64, x32Bit | Nr(X64, "unshare")));
+    }
+
+    [Fact]
+    public void The_filter_in_use_is_the_one_for_this_process_architecture()
+    {
+        Abi abi = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? Arm64 : X64;
+
+        Assert.Equal(SeccompPolicy.For(abi.Architecture), SeccompPolicy.Filter);
+        Assert.Equal(Eperm, BpfInterpreter.Run(SeccompPolicy.Filter, new SeccompData(Nr(abi, "ptrace"), abi.AuditArch)));
+    }
+
+    [Fact]
+    public void An_unsupported_architecture_is_refused_rather_than_left_unfiltered()
+    {
+        Assert.Throws<PlatformNotSupportedException>(() => SeccompPolicy.For(Architecture.Arm));
+    }
+}
