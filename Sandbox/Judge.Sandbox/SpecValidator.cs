@@ -93,7 +93,7 @@ public static class SpecValidator
         if (limits.WallTime is { } wall)
             RequireTime("Limits.WallTime", wall);
 
-        var hostMemory = HostMemoryBytes();
+        var hostMemory = HostMemory.Value;
         if (limits.MemoryBytes is { } memory)
         {
             if (memory < MinMemoryBytes)
@@ -109,7 +109,7 @@ public static class SpecValidator
             throw Refuse("Limits.StackBytes", $"{stack} bytes is below the minimum of 64 KiB");
         if (limits.OpenFiles is { } openFiles)
         {
-            var maxOpenFiles = KernelMaxOpenFiles();
+            var maxOpenFiles = MaxOpenFiles.Value;
             if (openFiles < MinOpenFiles || openFiles > maxOpenFiles)
                 throw Refuse("Limits.OpenFiles", $"{openFiles} is outside {MinOpenFiles}..{maxOpenFiles} (stdio needs 3; the kernel allows fs.nr_open)");
         }
@@ -289,6 +289,10 @@ public static class SpecValidator
     }
 
     /// <summary>Physical memory of the host (not of our own cgroup: run cgroups live elsewhere in the hierarchy).</summary>
+    // Read once: validation runs before every sandbox, and neither changes while we run.
+    static readonly Lazy<long> HostMemory = new(HostMemoryBytes);
+    static readonly Lazy<int> MaxOpenFiles = new(KernelMaxOpenFiles);
+
     static long HostMemoryBytes()
     {
         try

@@ -8,7 +8,7 @@ namespace Judge.Sandbox.Cgroups;
 /// </summary>
 public sealed class CgroupV1Driver : ICgroupDriver
 {
-    /// <summary>The controllers a run uses. cpu and cpuacct may name the same hierarchy.</summary>
+    /// <summary>The controllers a run may use (cpu and blkio only when it limits them). cpu and cpuacct may name the same hierarchy.</summary>
     public static readonly IReadOnlyList<string> Controllers = ["memory", "cpu", "cpuacct", "pids", "blkio", "freezer"];
 
     private const long CfsPeriodMicroseconds = 100_000;
@@ -65,7 +65,9 @@ public sealed class CgroupV1Driver : ICgroupDriver
     public IRunCgroup CreateRun(string name, CgroupLimits limits)
     {
         CgroupText.ValidateName(name, nameof(name), allowNested: false);
-        var run = new RunCgroup(this, name);
+        // cpu and blkio only when they limit something: each hierarchy joined costs a mkdir, a
+        // migration and an rmdir per run, and measurement needs only memory, cpuacct and pids.
+        var run = new RunCgroup(this, name, withCpu: limits.CpuCores is not null, withBlkio: limits.Io is not null);
         var created = new List<string>();
         try
         {
@@ -93,7 +95,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
             .Select(Path.GetFileName)
             .Distinct();
         foreach (string? name in names)
-            new RunCgroup(this, name!).Dispose();
+            new RunCgroup(this, name!, withCpu: true, withBlkio: true).Dispose();
     }
 
     private void WriteLimits(RunCgroup run, CgroupLimits limits)
@@ -138,7 +140,7 @@ public sealed class CgroupV1Driver : ICgroupDriver
         private readonly CgroupV1Driver _driver;
         private bool _disposed;
 
-        public RunCgroup(CgroupV1Driver driver, string name)
+        public RunCgroup(CgroupV1Driver driver, string name, bool withCpu, bool withBlkio)
         {
             _driver = driver;
             string In(string controller) => Path.Combine(driver._parentDirs[controller], name);
@@ -148,7 +150,12 @@ public sealed class CgroupV1Driver : ICgroupDriver
             Pids = In("pids");
             Blkio = In("blkio");
             Freezer = In("freezer");
-            Directories = [.. new[] { Memory, Cpu, Cpuacct, Pids, Blkio, Freezer }.Distinct()];
+            var joined = new List<string> { Memory, Cpuacct, Pids, Freezer };
+            if (withCpu)
+                joined.Add(Cpu);
+            if (withBlkio)
+                joined.Add(Blkio);
+            Directories = [.. joined.Distinct()];
             ProcsFiles = [.. Directories.Select(d => Path.Combine(d, "cgroup.procs"))];
         }
 
