@@ -1,0 +1,228 @@
+// End-to-end throughput of Judge against the sandbox alone, measured in one process and one run.
+//
+// Pipeline: N submissions of a trivial Python program with one test go through the real Api, RabbitMQ,
+// Worker and PostgreSQL (started here on a fresh database, see JudgeStack), at most K in flight; each is
+// timed from POST to final verdict (?wait=true). Sandbox only: the same program on the same input, run by
+// SandboxRunner exactly as the worker runs a test, with as many runs in parallel as the worker has slots.
+// The ratio of the two rates is the overhead of HTTP, broker and database (target: pipeline >= 0.8 x sandbox).
+//
+// Usage: Pipeline.Bench [submissions=200] [in-flight=8]   (as root, with scripts/services.sh start and env)
+using System.Diagnostics;
+using System.Text;
+using Judge.EndToEnd;
+using Judge.Pipeline.Bench;
+using Judge.Sandbox;
+using Judge.Worker;
+using Judge.Worker.Judging;
+using Judge.Worker.Languages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+int submissions = args.Length > 0 ? int.Parse(args[0]) : 200;
+int inFlight = args.Length > 1 ? int.Parse(args[1]) : 8;
+int slots = Environment.ProcessorCount; // the worker's default number of slots; set explicitly below so both halves agree
+
+Console.WriteLine($"Pipeline.Bench: {submissions} submissions, {inFlight} in flight, {slots} worker slots; "
+    + $"{Environment.ProcessorCount} cores; load average {Bench.LoadAverage()} at start");
+
+var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.Now:yyyyMMdd-HHmmss}.log");
+var pipeline = await Bench.PipelineAsync(log, submissions, inFlight, slots);
+var runOnly = Bench.SandboxOnly(submissions, slots, withSyntaxCheck: false);
+var checkAndRun = Bench.SandboxOnly(submissions, slots, withSyntaxCheck: true);
+
+Console.WriteLine();
+Console.WriteLine($"load average at end: {Bench.LoadAverage()}; Api and Worker log: {log}");
+Console.WriteLine($"{"measure",-56}{"rate /s",9}{"p50 ms",9}{"p99 ms",9}{"failed",8}");
+Console.WriteLine($"{"pipeline: POST to verdict",-56}{pipeline.Rate,9:F1}{pipeline.P50,9:F0}{pipeline.P99,9:F0}{pipeline.Failed,8}");
+Console.WriteLine($"{"sandbox only: test run",-56}{runOnly.Rate,9:F1}{runOnly.P50,9:F0}{runOnly.P99,9:F0}{runOnly.Failed,8}");
+Console.WriteLine($"{"sandbox only: syntax check + test run (per submission)",-56}{checkAndRun.Rate,9:F1}{checkAndRun.P50,9:F0}{checkAndRun.P99,9:F0}{checkAndRun.Failed,8}");
+Console.WriteLine();
+Console.WriteLine($"pipeline / sandbox (test run only):          {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80)");
+Console.WriteLine($"pipeline / sandbox (syntax check + test run): {pipeline.Rate / checkAndRun.Rate:F2}");
+Console.WriteLine("Note: for python3 the worker's compile step is a syntax check (python3 -m py_compile) in a sandbox of its own,");
+Console.WriteLine("so every submission costs two sandbox runs; the second ratio compares like with like.");
+return pipeline.Failed + runOnly.Failed + checkAndRun.Failed == 0 ? 0 : 1;
+
+namespace Judge.Pipeline.Bench
+{
+    internal sealed record Measurement(int Count, double Seconds, List<double> LatenciesMs, int Failed)
+    {
+        public double Rate => Count / Seconds;
+        public double P50 => Percentile(0.50);
+        public double P99 => Percentile(0.99);
+
+        private double Percentile(double p)
+        {
+            var sorted = LatenciesMs.Order().ToList();
+            return sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        }
+    }
+
+    internal static class Bench
+    {
+        private const string Source = "print(int(input())*2)\n";
+        private const string Input = "21\n";
+        private const string Expected = "42\n";
+
+        /// <summary>The Api's default test limits, given explicitly so that both halves run under the same ones.</summary>
+        private static readonly TestLimits Limits = new() { CpuTimeMs = 2000, WallTimeMs = 6000, MemoryKb = 262144, Processes = 64, OutputKb = 65536 };
+
+        public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+        public static async Task<Measurement> PipelineAsync(string log, int count, int inFlight, int slots)
+        {
+            await using var stack = await JudgeStack.StartAsync(log, new Dictionary<string, string>
+            {
+                ["Worker__Slots"] = slots.ToString(),
+                ["Judge__WaitTimeoutSeconds"] = "120",
+            });
+            if (!stack.Languages.Any(l => l.Id == "python3"))
+                throw new InvalidOperationException("the worker does not offer python3");
+            var request = new SubmissionRequest("python3", Source)
+            {
+                Tests = [new Judge.EndToEnd.TestCase(Input, Expected)],
+                Limits = new Judge.EndToEnd.Limits((int)Limits.CpuTimeMs, (int)Limits.WallTimeMs, (int)Limits.MemoryKb, Limits.Processes, (int)Limits.OutputKb),
+            };
+
+            // Warm-up, not measured: JIT in both processes, connection pools, the Python image.
+            await RunConcurrentlyAsync(2 * slots, inFlight, () => stack.Client.JudgeAsync(request, TimeSpan.FromMinutes(2)));
+
+            var verdicts = new List<string?>();
+            var measurement = await RunConcurrentlyAsync(count, inFlight, async () =>
+            {
+                var submission = await stack.Client.JudgeAsync(request, TimeSpan.FromMinutes(5));
+                lock (verdicts)
+                    verdicts.Add(submission.Verdict);
+            });
+            var failed = verdicts.Count(v => v != "AC");
+            if (failed > 0)
+                Console.WriteLine($"pipeline: {failed} submissions were not AC: "
+                    + string.Join(", ", verdicts.Where(v => v != "AC").GroupBy(v => v).Select(g => $"{g.Count()} x {g.Key}")));
+            return measurement with { Failed = failed };
+        }
+
+        private static async Task<Measurement> RunConcurrentlyAsync(int count, int inFlight, Func<Task> action)
+        {
+            var latencies = new List<double>(count);
+            using var gate = new SemaphoreSlim(inFlight);
+            var total = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await action();
+                    var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    lock (latencies)
+                        latencies.Add(elapsed);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, 0);
+        }
+
+        /// <summary>
+        /// The same program on the same input through <see cref="SandboxRunner"/>, <paramref name="parallel"/> lanes at once,
+        /// with the specs the worker builds (SubmissionJudge): a run at /prog from a compile box, and with
+        /// <paramref name="withSyntaxCheck"/> the compile step before it, in a fresh box per submission as the worker does.
+        /// </summary>
+        public static Measurement SandboxOnly(int count, int parallel, bool withSyntaxCheck)
+        {
+            var python = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([LanguageCatalog.Python()]).SingleOrDefault()?.Language
+                ?? throw new InvalidOperationException("python3 was not detected");
+            var options = new WorkerOptions();
+            var runner = new SandboxRunner();
+            var scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "pipeline-bench-");
+            SafeFiles.WriteNewFile(scratch, "test.in", Encoding.UTF8.GetBytes(Input));
+            SafeFiles.WriteNewFile(scratch, "empty.in", []);
+            var sharedProgram = NewProgramBox(options, python);
+            var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
+            foreach (var (name, value) in python.Environment)
+                environment[name] = value;
+
+            bool Judge(int lane)
+            {
+                var program = withSyntaxCheck ? NewProgramBox(options, python) : sharedProgram;
+                try
+                {
+                    if (withSyntaxCheck)
+                    {
+                        var compiled = runner.Run(new SandboxSpec
+                        {
+                            Command = python.Compile!,
+                            With = python.CompileWith,
+                            WorkDir = program,
+                            Environment = environment,
+                            Limits = options.CompileLimits.ToSandbox(),
+                            StdinPath = Path.Combine(scratch, "empty.in"),
+                            StdoutPath = Path.Combine(scratch, $"compile-{lane}.out"),
+                            StderrPath = Path.Combine(scratch, $"compile-{lane}.err"),
+                        });
+                        if (compiled.Status != SandboxStatus.Ok)
+                            return false;
+                    }
+                    var run = runner.Run(new SandboxSpec
+                    {
+                        Command = python.RunCommand(Limits.MemoryBytes),
+                        With = python.RunWith,
+                        Binds = [new BindMount(program, Language.ProgramDirectory)],
+                        Environment = environment,
+                        Limits = Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
+                        StdinPath = Path.Combine(scratch, "test.in"),
+                        StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
+                        StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
+                    });
+                    return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Expected;
+                }
+                finally
+                {
+                    if (withSyntaxCheck)
+                        SafeFiles.RemoveTree(program);
+                }
+            }
+
+            try
+            {
+                for (var i = 0; i < 4; i++)
+                    Judge(0); // warm-up: image cache, JIT
+                var latencies = new List<double>(count);
+                var failed = 0;
+                var next = -1;
+                var total = Stopwatch.StartNew();
+                var lanes = Enumerable.Range(0, parallel).Select(lane => new Thread(() =>
+                {
+                    while (Interlocked.Increment(ref next) < count)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        var ok = Judge(lane);
+                        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                        lock (latencies)
+                        {
+                            latencies.Add(elapsed);
+                            if (!ok)
+                                failed++;
+                        }
+                    }
+                })).ToList();
+                lanes.ForEach(t => t.Start());
+                lanes.ForEach(t => t.Join());
+                return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed);
+            }
+            finally
+            {
+                SafeFiles.RemoveTree(sharedProgram);
+                SafeFiles.RemoveTree(scratch);
+            }
+        }
+
+        private static string NewProgramBox(WorkerOptions options, Language python)
+        {
+            var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, "pipeline-bench-");
+            SafeFiles.WriteNewFile(box, python.SourceFile, Encoding.UTF8.GetBytes(Source));
+            return box;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `make bench`: build Release, then the sandbox benchmark (a full sandboxed run against posix_spawn and
+# bwrap) and the pipeline benchmark (submissions through Api, RabbitMQ, Worker and PostgreSQL against the
+# sandbox alone). Needs root (the sandbox) and starts the private PostgreSQL and RabbitMQ if they are not up.
+#   SANDBOX_RUNS (default 300), PIPELINE_SUBMISSIONS (default 200), PIPELINE_IN_FLIGHT (default 8)
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+dotnet build bench/Sandbox.Bench/Sandbox.Bench.csproj -c Release
+dotnet build bench/Pipeline.Bench/Pipeline.Bench.csproj -c Release
+
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+
+echo
+echo "== Sandbox.Bench ($(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime))"
+dotnet bench/Sandbox.Bench/bin/Release/net10.0/Sandbox.Bench.dll "${SANDBOX_RUNS:-300}"
+
+echo
+echo "== Pipeline.Bench ($(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime))"
+dotnet bench/Pipeline.Bench/bin/Release/net10.0/Pipeline.Bench.dll "${PIPELINE_SUBMISSIONS:-200}" "${PIPELINE_IN_FLIGHT:-8}"
