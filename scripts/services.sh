@@ -310,6 +310,7 @@ export RabbitMq__Port='$amqp_port'
 export RabbitMq__Username='judge'
 export RabbitMq__Password='judge'
 export RabbitMq__VirtualHost='/'
+export RabbitMq__ManagementPort='$management_port'
 EOF
 }
 

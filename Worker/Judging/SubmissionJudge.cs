@@ -131,7 +131,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var stdout = workspace.ReadScratch($"{prefix}.out", limits.OutputBytes, out var stdoutCut);
         var stderr = workspace.ReadScratch($"{prefix}.err", options.StoredOutputBytes, out var stderrCut);
 
-        var (verdict, message) = VerdictRules.ForRun(run.Status) is { } failed
+        var (verdict, message) = VerdictRules.ForRun(run, language.OutOfMemoryExitCode) is { } failed
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)

@@ -10,15 +10,18 @@ public static class VerdictRules
 {
     /// <summary>The verdict a finished run earns before its output is looked at; null when the run
     /// ended cleanly and the output decides.</summary>
-    public static Verdict? ForRun(SandboxStatus status) => status switch
+    /// <param name="outOfMemoryExitCode">The exit code with which the language's runtime reports its own heap
+    /// limit (set below the sandbox's) running out: that is MLE too, not RE.</param>
+    public static Verdict? ForRun(SandboxResult run, int? outOfMemoryExitCode = null) => run.Status switch
     {
         SandboxStatus.Ok => null,
+        SandboxStatus.RuntimeError when run.ExitCode == outOfMemoryExitCode => Verdict.MLE,
         SandboxStatus.RuntimeError or SandboxStatus.Signaled => Verdict.RE,
         SandboxStatus.TimeLimit or SandboxStatus.WallTimeLimit => Verdict.TLE,
         SandboxStatus.MemoryLimit => Verdict.MLE,
         SandboxStatus.OutputLimit => Verdict.OLE,
         SandboxStatus.SetupError => Verdict.IE,
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown sandbox status"),
+        _ => throw new ArgumentOutOfRangeException(nameof(run), run.Status, "unknown sandbox status"),
     };
 
     /// <summary>A submission's verdict: the first non-AC test verdict in test order, AC when there is none.</summary>

@@ -40,6 +40,10 @@ public sealed record Language
     /// should not pay (the JVM: its heap is capped at the limit with -Xmx, metaspace and thread stacks come on top).</summary>
     public long RunMemoryOverheadBytes { get; init; }
 
+    /// <summary>The exit code the runtime uses when the heap limit it was given runs out (the JVM with
+    /// -XX:+ExitOnOutOfMemoryError exits with 3): judged MLE. Null: only the sandbox's limit counts.</summary>
+    public int? OutOfMemoryExitCode { get; init; }
+
     /// <summary>The least number of tasks (threads count) a run gets, for runtimes that start threads of their own.</summary>
     public int MinRunProcesses { get; init; } = 1;
 

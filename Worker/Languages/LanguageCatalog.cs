@@ -78,9 +78,6 @@ public static class LanguageCatalog
         Id = "python3",
         Name = "Python 3",
         SourceFile = "main.py",
-        // A syntax check, so that a program that cannot even be parsed gets CE rather than RE.
-        Compile = ["/usr/bin/python3", "-m", "py_compile", "main.py"],
-        CompileWith = PythonLibraries(),
         Run = ["/usr/bin/python3", "-B", $"{Language.ProgramDirectory}/main.py"],
         RunWith = PythonLibraries(),
         Environment = new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" },
@@ -107,8 +104,9 @@ public static class LanguageCatalog
             SourceFile = "Main.java",
             Compile = [$"{javaHome}/bin/javac", "-J-Xmx512m", .. jvmFlags.Select(f => "-J" + f), "-encoding", "UTF-8", "-d", ".", "Main.java"],
             CompileWith = with,
-            Run = [$"{javaHome}/bin/java", $"-Xmx{Language.MemoryMbPlaceholder}m", "-Xss64m", .. jvmFlags,
+            Run = [$"{javaHome}/bin/java", $"-Xmx{Language.MemoryMbPlaceholder}m", "-Xss64m", "-XX:+ExitOnOutOfMemoryError", .. jvmFlags,
                    "-cp", Language.ProgramDirectory, "Main"],
+            OutOfMemoryExitCode = 3,
             RunWith = with,
             RunMemoryOverheadBytes = 192L << 20,
             MinRunProcesses = 64,
@@ -121,7 +119,6 @@ public static class LanguageCatalog
         Id = "javascript",
         Name = "JavaScript (Node.js)",
         SourceFile = "main.js",
-        Compile = ["/usr/bin/node", "--check", "main.js"],
         Run = ["/usr/bin/node", $"{Language.ProgramDirectory}/main.js"],
         // V8 and libuv start a handful of threads of their own.
         MinRunProcesses = 32,
@@ -173,7 +170,6 @@ public static class LanguageCatalog
         Id = "bash",
         Name = "Bash",
         SourceFile = "main.sh",
-        Compile = ["/usr/bin/bash", "-n", "main.sh"],
         Run = ["/usr/bin/bash", $"{Language.ProgramDirectory}/main.sh"],
         VersionCommand = ["/usr/bin/bash", "--version"],
     };
@@ -183,10 +179,10 @@ public static class LanguageCatalog
         Id = "perl",
         Name = "Perl 5",
         SourceFile = "main.pl",
-        Compile = ["/usr/bin/perl", "-c", "main.pl"],
-        CompileWith = PerlLibraries(),
         Run = ["/usr/bin/perl", $"{Language.ProgramDirectory}/main.pl"],
         RunWith = PerlLibraries(),
+        // The image has no locale data: without this every run warns "Setting locale failed".
+        Environment = new Dictionary<string, string> { ["LANG"] = "C", ["LC_ALL"] = "C" },
         VersionCommand = ["/usr/bin/perl", "-e", "print \"$^V\\n\""],
     };
 

@@ -15,14 +15,23 @@ public class VerdictRulesTests
     [InlineData(SandboxStatus.SetupError, Verdict.IE)]
     public void A_run_that_did_not_end_cleanly_gets_its_verdict_without_checking(SandboxStatus status, Verdict expected)
     {
-        Assert.Equal(expected, VerdictRules.ForRun(status));
+        Assert.Equal(expected, VerdictRules.ForRun(Run(status, exitCode: 1)));
     }
 
     [Fact]
     public void A_clean_run_leaves_the_verdict_to_the_checker()
     {
-        Assert.Null(VerdictRules.ForRun(SandboxStatus.Ok));
+        Assert.Null(VerdictRules.ForRun(Run(SandboxStatus.Ok, exitCode: 0)));
     }
+
+    [Fact]
+    public void A_runtime_that_reports_its_own_heap_running_out_gets_memory_limit()
+    {
+        Assert.Equal(Verdict.MLE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 3), outOfMemoryExitCode: 3));
+        Assert.Equal(Verdict.RE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 1), outOfMemoryExitCode: 3));
+    }
+
+    private static SandboxResult Run(SandboxStatus status, int exitCode) => new(status, exitCode, null, 0, 0, 0, "");
 
     [Fact]
     public void The_submission_verdict_is_the_first_failing_test_in_order()

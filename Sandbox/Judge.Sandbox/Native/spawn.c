@@ -137,14 +137,13 @@ static _Noreturn void child_fail(int err_fd, int stage, int index)
     _exit(127);
 }
 
+/* Every signal back to its default: the program must not inherit the worker's handlers (they point
+ * into the .NET runtime) nor what it ignores (the runtime ignores SIGPIPE). */
 static void reset_signals(void)
 {
     struct sigaction dfl = { .sa_handler = SIG_DFL };
     for (int sig = 1; sig < NSIG; sig++) {
-        struct sigaction old;
-        if (sig == SIGKILL || sig == SIGSTOP)
-            continue;
-        if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        if (sig != SIGKILL && sig != SIGSTOP)
             sigaction(sig, &dfl, NULL);
     }
 }
