@@ -26,21 +26,16 @@ Console.WriteLine($"Pipeline.Bench: {submissions} submissions, {inFlight} in fli
 
 var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.Now:yyyyMMdd-HHmmss}.log");
 var pipeline = await Bench.PipelineAsync(log, submissions, inFlight, slots);
-var runOnly = Bench.SandboxOnly(submissions, slots, withSyntaxCheck: false);
-var checkAndRun = Bench.SandboxOnly(submissions, slots, withSyntaxCheck: true);
+var runOnly = Bench.SandboxOnly(submissions, slots);
 
 Console.WriteLine();
 Console.WriteLine($"load average at end: {Bench.LoadAverage()}; Api and Worker log: {log}");
 Console.WriteLine($"{"measure",-56}{"rate /s",9}{"p50 ms",9}{"p99 ms",9}{"failed",8}");
 Console.WriteLine($"{"pipeline: POST to verdict",-56}{pipeline.Rate,9:F1}{pipeline.P50,9:F0}{pipeline.P99,9:F0}{pipeline.Failed,8}");
 Console.WriteLine($"{"sandbox only: test run",-56}{runOnly.Rate,9:F1}{runOnly.P50,9:F0}{runOnly.P99,9:F0}{runOnly.Failed,8}");
-Console.WriteLine($"{"sandbox only: syntax check + test run (per submission)",-56}{checkAndRun.Rate,9:F1}{checkAndRun.P50,9:F0}{checkAndRun.P99,9:F0}{checkAndRun.Failed,8}");
 Console.WriteLine();
-Console.WriteLine($"pipeline / sandbox (test run only):          {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80)");
-Console.WriteLine($"pipeline / sandbox (syntax check + test run): {pipeline.Rate / checkAndRun.Rate:F2}");
-Console.WriteLine("Note: for python3 the worker's compile step is a syntax check (python3 -m py_compile) in a sandbox of its own,");
-Console.WriteLine("so every submission costs two sandbox runs; the second ratio compares like with like.");
-return pipeline.Failed + runOnly.Failed + checkAndRun.Failed == 0 ? 0 : 1;
+Console.WriteLine($"pipeline / sandbox: {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80; python3 has no compile step, so one sandbox run per submission in both)");
+return pipeline.Failed + runOnly.Failed == 0 ? 0 : 1;
 
 namespace Judge.Pipeline.Bench
 {
@@ -126,10 +121,9 @@ namespace Judge.Pipeline.Bench
 
         /// <summary>
         /// The same program on the same input through <see cref="SandboxRunner"/>, <paramref name="parallel"/> lanes at once,
-        /// with the specs the worker builds (SubmissionJudge): a run at /prog from a compile box, and with
-        /// <paramref name="withSyntaxCheck"/> the compile step before it, in a fresh box per submission as the worker does.
+        /// with the spec the worker builds (SubmissionJudge): a run of /prog/main.py from a program box.
         /// </summary>
-        public static Measurement SandboxOnly(int count, int parallel, bool withSyntaxCheck)
+        public static Measurement SandboxOnly(int count, int parallel)
         {
             var python = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([LanguageCatalog.Python()]).SingleOrDefault()?.Language
                 ?? throw new InvalidOperationException("python3 was not detected");
@@ -138,50 +132,25 @@ namespace Judge.Pipeline.Bench
             var scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "pipeline-bench-");
             SafeFiles.WriteNewFile(scratch, "test.in", Encoding.UTF8.GetBytes(Input));
             SafeFiles.WriteNewFile(scratch, "empty.in", []);
-            var sharedProgram = NewProgramBox(options, python);
+            var program = NewProgramBox(options, python);
             var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
             foreach (var (name, value) in python.Environment)
                 environment[name] = value;
 
             bool Judge(int lane)
             {
-                var program = withSyntaxCheck ? NewProgramBox(options, python) : sharedProgram;
-                try
+                var run = runner.Run(new SandboxSpec
                 {
-                    if (withSyntaxCheck)
-                    {
-                        var compiled = runner.Run(new SandboxSpec
-                        {
-                            Command = python.Compile!,
-                            With = python.CompileWith,
-                            WorkDir = program,
-                            Environment = environment,
-                            Limits = options.CompileLimits.ToSandbox(),
-                            StdinPath = Path.Combine(scratch, "empty.in"),
-                            StdoutPath = Path.Combine(scratch, $"compile-{lane}.out"),
-                            StderrPath = Path.Combine(scratch, $"compile-{lane}.err"),
-                        });
-                        if (compiled.Status != SandboxStatus.Ok)
-                            return false;
-                    }
-                    var run = runner.Run(new SandboxSpec
-                    {
-                        Command = python.RunCommand(Limits.MemoryBytes),
-                        With = python.RunWith,
-                        Binds = [new BindMount(program, Language.ProgramDirectory)],
-                        Environment = environment,
-                        Limits = Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
-                        StdinPath = Path.Combine(scratch, "test.in"),
-                        StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
-                        StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
-                    });
-                    return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Expected;
-                }
-                finally
-                {
-                    if (withSyntaxCheck)
-                        SafeFiles.RemoveTree(program);
-                }
+                    Command = python.RunCommand(Limits.MemoryBytes),
+                    With = python.RunWith,
+                    Binds = [new BindMount(program, Language.ProgramDirectory)],
+                    Environment = environment,
+                    Limits = Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
+                    StdinPath = Path.Combine(scratch, "test.in"),
+                    StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
+                    StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
+                });
+                return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Expected;
             }
 
             try
@@ -213,7 +182,7 @@ namespace Judge.Pipeline.Bench
             }
             finally
             {
-                SafeFiles.RemoveTree(sharedProgram);
+                SafeFiles.RemoveTree(program);
                 SafeFiles.RemoveTree(scratch);
             }
         }

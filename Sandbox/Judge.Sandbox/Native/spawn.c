@@ -38,6 +38,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -365,6 +366,41 @@ static int write_pid(int fd, pid_t pid)
 }
 
 /*
+ * One child stack per calling thread, kept until the thread exits: the child is done with it once it
+ * has exec'd or died, and unmapping it every run costs a TLB shootdown on every CPU the .NET process
+ * runs on.
+ */
+static pthread_key_t stack_key;
+static pthread_once_t stack_key_once = PTHREAD_ONCE_INIT;
+
+static void free_child_stack(void *stack)
+{
+    munmap(stack, CHILD_STACK_SIZE);
+}
+
+static void make_stack_key(void)
+{
+    pthread_key_create(&stack_key, free_child_stack);
+}
+
+static void *thread_child_stack(void)
+{
+    pthread_once(&stack_key_once, make_stack_key);
+    void *stack = pthread_getspecific(stack_key);
+    if (stack != NULL)
+        return stack;
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED)
+        return NULL;
+    if (pthread_setspecific(stack_key, stack) != 0) {
+        munmap(stack, CHILD_STACK_SIZE);
+        errno = ENOMEM;
+        return NULL;
+    }
+    return stack;
+}
+
+/*
  * Starts the sandboxed program. Returns its pid (its parent is the calling process), or -1 with
  * *error saying which step failed and why; a failed child has been reaped.
  */
@@ -381,9 +417,8 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
         error->error = errno;
         goto out;
     }
-    void *stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-    if (stack == MAP_FAILED) {
+    void *stack = thread_child_stack();
+    if (stack == NULL) {
         error->stage = STAGE_CLONE;
         error->error = errno;
         goto out;
@@ -447,7 +482,6 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
         pid = -1;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    munmap(stack, CHILD_STACK_SIZE);
     goto out;
 
 fail:
@@ -459,7 +493,6 @@ fail:
         pid = -1;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    munmap(stack, CHILD_STACK_SIZE);
 out:
     for (int i = 0; i < 2; i++) {
         if (go[i] >= 0)

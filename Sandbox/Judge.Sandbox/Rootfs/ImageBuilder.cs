@@ -9,7 +9,11 @@ namespace Judge.Sandbox.Rootfs;
 /// beside the final one and renames it into place, so a reader never sees half an image and
 /// concurrent builders, in this process or others, end up sharing whichever finished first.
 /// </summary>
-public sealed class ImageBuilder(string cacheDirectory) : IImageBuilder
+/// <param name="cacheDirectory">Where images are built and kept.</param>
+/// <param name="recheckAfter">How long a verified image is trusted without looking at the host again
+/// (default 2 s). A language's image can watch hundreds of directories (python's library) and runs come
+/// many per second; a toolchain upgrade is seen at most this late.</param>
+public sealed class ImageBuilder(string cacheDirectory, TimeSpan? recheckAfter = null) : IImageBuilder
 {
     const UnixFileMode DirectoryMode = (UnixFileMode)0b111_101_101;       // 0755
     const uint SpecialBits = 0b111_000_000_000;                           // setuid, setgid, sticky
@@ -19,8 +23,13 @@ public sealed class ImageBuilder(string cacheDirectory) : IImageBuilder
     readonly ConcurrentDictionary<string, RecentImage> recentImages = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, object> buildLocks = new(StringComparer.Ordinal);
 
-    /// <summary>What a request last produced, and the host state it was produced from.</summary>
-    sealed record RecentImage(RootImage Image, PlannedEntry[] Sources);
+    /// <summary>What a request last produced, the host state it was produced from, and when that state was last compared.</summary>
+    sealed record RecentImage(RootImage Image, PlannedEntry[] Sources)
+    {
+        public long CheckedAtMs { get; set; } = Environment.TickCount64;
+    }
+
+    readonly long recheckAfterMs = (long)(recheckAfter ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
 
     /// <inheritdoc/>
     /// <exception cref="FileNotFoundException">A given path, its interpreter or one of its libraries does not exist.</exception>
@@ -72,14 +81,18 @@ public sealed class ImageBuilder(string cacheDirectory) : IImageBuilder
     /// </summary>
     static bool IsWatchedOnHotPath(PlannedEntry entry) => !entry.FromTree || entry.Status.Kind == EntryKind.Directory;
 
-    /// <summary>The hot path: a few lstat() calls, no reading and no hashing.</summary>
-    static bool IsStillCurrent(RecentImage recent)
+    /// <summary>The hot path: nothing within the recheck window, else a few lstat() calls, no reading and no hashing.</summary>
+    bool IsStillCurrent(RecentImage recent)
     {
+        long now = Environment.TickCount64;
+        if (now - recent.CheckedAtMs < recheckAfterMs)
+            return true;
         if (FileStatus.Of(recent.Image.Directory)?.Kind != EntryKind.Directory)
             return false;
         foreach (var source in recent.Sources)
             if (FileStatus.Of(source.Path) != source.Status)
                 return false;
+        recent.CheckedAtMs = now;
         return true;
     }
 

@@ -100,7 +100,7 @@ public sealed class ImageBuilderTests : IDisposable
     {
         string tool = temp.Join("tool.txt");
         File.WriteAllText(tool, "version 1");
-        var builder = new ImageBuilder(cache);
+        var builder = new ImageBuilder(cache, recheckAfter: TimeSpan.Zero);
         var before = builder.GetOrBuild([tool]);
 
         File.WriteAllText(tool, "version 2, longer");
@@ -115,7 +115,7 @@ public sealed class ImageBuilderTests : IDisposable
     {
         Directory.CreateDirectory(temp.Join("tree"));
         File.WriteAllText(temp.Join("tree", "one.txt"), "1");
-        var builder = new ImageBuilder(cache);
+        var builder = new ImageBuilder(cache, recheckAfter: TimeSpan.Zero);
         var before = builder.GetOrBuild([temp.Join("tree")]);
 
         File.WriteAllText(temp.Join("tree", "two.txt"), "2");
@@ -130,7 +130,7 @@ public sealed class ImageBuilderTests : IDisposable
     {
         string tool = temp.Join("tool.txt");
         File.WriteAllText(tool, "version 1");
-        var builder = new ImageBuilder(cache);
+        var builder = new ImageBuilder(cache, recheckAfter: TimeSpan.Zero);
         var before = builder.GetOrBuild([tool]);
 
         File.WriteAllText(temp.Join("tool.txt.new"), "version 2");
