@@ -33,7 +33,8 @@ for trx in "$results_dir"/*.trx; do
 done
 
 echo
-echo "Test summary: $passed passed, $failed failed, $not_run not run, $total total (from $runs test runs)"
+echo "($total tests in $runs test runs)"
+echo "Tests: $passed passed, $failed failed, $not_run skipped"
 if ((test_status != 0)); then
     ((failed > 0)) || echo "dotnet test exited with $test_status without a failed test: a build error or a crashed test host; see above"
     exit "$test_status"

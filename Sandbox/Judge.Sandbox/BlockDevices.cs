@@ -5,14 +5,15 @@ namespace Judge.Sandbox;
 internal static class BlockDevices
 {
     /// <summary>
-    /// The whole disk holding <paramref name="path"/>: I/O throttling applies to disks, not partitions,
-    /// so a partition is mapped to its parent through sysfs.
+    /// The whole disk holding <paramref name="path"/>, or null when it is on a virtual filesystem
+    /// (tmpfs, overlay): I/O throttling applies to disks, not partitions, so a partition is mapped to
+    /// its parent through sysfs.
     /// </summary>
-    public static (uint Major, uint Minor) WholeDiskBehind(string path)
+    public static (uint Major, uint Minor)? WholeDiskBehind(string path)
     {
         (uint major, uint minor) = Syscalls.DeviceOf(path);
         if (major == 0)
-            throw new IOException($"I/O limits need a block device, but {path} is on a virtual filesystem (device 0:{minor}); put the work dir on a disk");
+            return null;
         string sys = $"/sys/dev/block/{major}:{minor}";
         if (!File.Exists(Path.Combine(sys, "partition")))
             return (major, minor);

@@ -121,7 +121,7 @@ public sealed class SandboxRunner
             run.StderrFd = spec.StderrPath == spec.StdoutPath ? run.StdoutFd : Syscalls.Open(spec.StderrPath, outputFlags, 0b110_100_100);
 
         string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}";
-        run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir));
+        run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir, run.ImageDirectory));
     }
 
     private void ResolveRoot(SandboxSpec spec, RunResources run)
@@ -165,12 +165,14 @@ public sealed class SandboxRunner
         return null;
     }
 
-    private static CgroupLimits CgroupLimitsFor(SandboxLimits limits, string workDir)
+    /// <summary>I/O limits apply to the disk behind /box or, when /box is a tmpfs, the disk the image is read from.</summary>
+    private static CgroupLimits CgroupLimitsFor(SandboxLimits limits, string workDir, string imageDirectory)
     {
         BlockDeviceThrottle? io = null;
         if (limits.IoReadBytesPerSecond is not null || limits.IoWriteBytesPerSecond is not null)
         {
-            (uint major, uint minor) = BlockDevices.WholeDiskBehind(workDir);
+            (uint major, uint minor) = BlockDevices.WholeDiskBehind(workDir) ?? BlockDevices.WholeDiskBehind(imageDirectory)
+                ?? throw new IOException($"I/O limits need a block device, but both {workDir} and {imageDirectory} are on virtual filesystems");
             io = new BlockDeviceThrottle(major, minor, limits.IoReadBytesPerSecond, limits.IoWriteBytesPerSecond);
         }
         return new CgroupLimits(limits.MemoryBytes, limits.Processes, limits.CpuCores, io);

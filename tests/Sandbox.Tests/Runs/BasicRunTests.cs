@@ -37,4 +37,13 @@ public sealed class BasicRunTests(SandboxFixture sandbox)
         ResultAssert.Status(SandboxStatus.RuntimeError, result);
         Assert.Equal(42, result.ExitCode);
     }
+
+    [Fact]
+    public void A_failing_setup_step_is_a_setup_error_naming_the_step_and_the_reason()
+    {
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec { Command = ["/bin/true"], Cwd = "/no/such/dir" });
+
+        ResultAssert.Status(SandboxStatus.SetupError, result);
+        Assert.Equal("chdir to working directory: No such file or directory", result.Message);
+    }
 }

@@ -9,7 +9,9 @@ namespace Judge.Sandbox.Tests.Runs;
 [Collection(SandboxCollection.Name)]
 public sealed partial class IsolationTests(SandboxFixture sandbox)
 {
-    private (SandboxResult Result, string Stdout) Run(string[] command, params string[] with)
+    private (SandboxResult Result, string Stdout) Run(string[] command, params string[] with) => Run(command, NetworkMode.None, with);
+
+    private (SandboxResult Result, string Stdout) Run(string[] command, NetworkMode network, params string[] with)
     {
         string dir = sandbox.NewDirectory();
         string stdout = Path.Combine(dir, "stdout");
@@ -20,6 +22,7 @@ public sealed partial class IsolationTests(SandboxFixture sandbox)
             Limits = new SandboxLimits { CpuTime = TimeSpan.FromSeconds(2), WallTime = TimeSpan.FromSeconds(5), MemoryBytes = 64 << 20 },
             StdoutPath = stdout,
             StderrPath = stdout,
+            Network = network,
         });
         return (result, File.ReadAllText(stdout));
     }
@@ -55,6 +58,21 @@ public sealed partial class IsolationTests(SandboxFixture sandbox)
 
         ResultAssert.Status(SandboxStatus.RuntimeError, result);
         Assert.StartsWith("connect failed", stdout);
+        Assert.False(listener.Pending());
+    }
+
+    [Fact]
+    public void Loopback_network_is_the_sandboxs_own_and_still_does_not_reach_the_host()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int hostPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        string program = sandbox.CompileC(Programs.LoopbackEcho);
+
+        (SandboxResult result, string stdout) = Run([program, hostPort.ToString()], NetworkMode.Loopback);
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal("own loopback works; host port: connect failed", stdout.Trim());
         Assert.False(listener.Pending());
     }
 
@@ -144,6 +162,28 @@ public sealed partial class IsolationTests(SandboxFixture sandbox)
                 inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
                 if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) { printf("connect failed: %s\n", strerror(errno)); return 1; }
                 printf("connected\n");
+                return 0;
+            }
+            """;
+
+        /// <summary>Listens on 127.0.0.1 inside, connects to itself, then tries the host's port.</summary>
+        public const string LoopbackEcho = """
+            #include <arpa/inet.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <sys/socket.h>
+            static int dial(int port) {
+                int fd = socket(AF_INET, SOCK_STREAM, 0);
+                struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+                inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+                return connect(fd, (struct sockaddr *)&a, sizeof a);
+            }
+            int main(int argc, char **argv) {
+                int server = socket(AF_INET, SOCK_STREAM, 0);
+                struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(7000) };
+                inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+                if (bind(server, (struct sockaddr *)&a, sizeof a) < 0 || listen(server, 1) < 0 || dial(7000) < 0) { printf("own loopback failed\n"); return 1; }
+                printf("own loopback works; host port: %s\n", dial(atoi(argv[1])) < 0 ? "connect failed" : "connected");
                 return 0;
             }
             """;

@@ -15,11 +15,13 @@ public sealed class LimitTests(SandboxFixture sandbox)
         OutputBytes = 1 << 20,
     };
 
-    private SandboxResult Run(string[] command, SandboxLimits limits, string? stdin = null, string? stdout = null, string[]? with = null) =>
+    private SandboxResult Run(string[] command, SandboxLimits limits, string? stdin = null, string? stdout = null, string[]? with = null,
+        BindMount[]? binds = null) =>
         sandbox.Runner.Run(new SandboxSpec
         {
             Command = command,
             With = with ?? [],
+            Binds = binds ?? [],
             Limits = limits,
             StdinPath = stdin,
             StdoutPath = stdout ?? Path.Combine(sandbox.NewDirectory(), "stdout"),
@@ -129,6 +131,37 @@ public sealed class LimitTests(SandboxFixture sandbox)
         ResultAssert.Status(SandboxStatus.Ok, result);
         Assert.Equal(bytes, File.ReadAllBytes(output));
     }
+
+    [Fact]
+    public void Io_and_cpu_quota_limits_are_written_and_a_run_under_them_completes()
+    {
+        // Reading 8 MiB of a disk file at 4 MiB/s takes about two seconds when the throttle works
+        // (the page cache is dropped for this file first, so the read reaches the disk).
+        string dir = sandbox.NewDirectory();
+        string data = Path.Combine(dir, "data");
+        File.WriteAllBytes(data, new byte[8 << 20]);
+        File.SetUnixFileMode(data, (UnixFileMode)0b110_100_100);
+        DropFromPageCache(data);
+
+        SandboxResult result = Run(["/bin/cat", "/data/data"], Defaults with
+        {
+            IoReadBytesPerSecond = 4 << 20, CpuCores = 0.5, OutputBytes = 16 << 20, WallTime = TimeSpan.FromSeconds(20),
+        }, binds: [new BindMount(dir, "/data")]);
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.True(result.WallTimeMs >= 1000, $"8 MiB at 4 MiB/s took only {result.WallTimeMs} ms: the read throttle did not apply");
+    }
+
+    private static void DropFromPageCache(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        file.Flush(flushToDisk: true); // dirty pages cannot be dropped
+        const int PosixFadvDontneed = 4;
+        Fadvise(file.SafeFileHandle.DangerousGetHandle().ToInt32(), 0, 0, PosixFadvDontneed);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "posix_fadvise")]
+    private static extern int Fadvise(int fd, long offset, long length, int advice);
 
     private static bool HostHasProcessWithArgument(string marker)
     {
