@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Judge.Sandbox;
+using Judge.Worker.Checking;
+using Judge.Worker.Judging;
+using Judge.Worker.Languages;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using static Judge.Worker.Tests.HostileSubmissionPrograms;
+
+namespace Judge.Worker.Tests;
+
+/// <summary>
+/// The attacks of issue 4 that need the worker around the sandbox: compile steps that reach for host
+/// files or blow up, and programs that plant links at the names the worker uses after a run. Each is
+/// a real submission judged by <see cref="SubmissionJudge"/> with the real sandbox, followed by the
+/// same aftermath checks: the host is unchanged, nothing the worker would store holds a line of
+/// /etc/shadow, and the next submission is judged normally. The judge is built directly rather than
+/// through the bus so that the compile limits can be shrunk and the bombs stay quick.
+/// </summary>
+public sealed class HostileSubmissionTests : IDisposable
+{
+    private const string CanaryContent = "host data the sandbox must not touch\n";
+    private const UnixFileMode CanaryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+    private const string OutputCutMarker = "\n[compiler output cut]";
+
+    /// <summary>The compile wall limit below plus room for building a language image the first time.</summary>
+    private static readonly TimeSpan CompileBombBound = TimeSpan.FromSeconds(20);
+
+    private static readonly ISandbox Sandbox = new RunnerSandbox(new SandboxRunner());
+
+    private static readonly LanguageSet Languages = new(
+        new[] { LanguageCatalog.C() }.Concat(LanguageCatalog.Pascal()).Concat(LanguageCatalog.Rust(null))
+            .Select(language => new DetectedLanguage(language, "test")).ToList());
+
+    private readonly DirectoryInfo workerDirectory = Directory.CreateTempSubdirectory("judge-hostile-worker-");
+    private readonly DirectoryInfo canaryDirectory = Directory.CreateTempSubdirectory("judge-hostile-canary-");
+    private readonly string canaryFile;
+    private readonly byte[] shadowHash = SHA256.HashData(File.ReadAllBytes("/etc/shadow"));
+    private readonly string[] shadowLines = File.ReadAllLines("/etc/shadow").Where(line => line.Length > 0).ToArray();
+    private readonly WorkerOptions options;
+    private readonly SubmissionJudge judge;
+
+    public HostileSubmissionTests()
+    {
+        // Sandboxes run as unprivileged host ids: they must be able to walk to the boxes.
+        workerDirectory.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        canaryFile = Path.Combine(canaryDirectory.FullName, "canary.txt");
+        File.WriteAllText(canaryFile, CanaryContent);
+        File.SetUnixFileMode(canaryFile, CanaryMode);
+
+        options = new WorkerOptions
+        {
+            ScratchDirectory = Path.Combine(workerDirectory.FullName, "scratch"),
+            BoxDirectory = Path.Combine(workerDirectory.FullName, "boxes"),
+            BoxBytes = 32L << 20,
+            CompileLimits = new TestLimits { CpuTimeMs = 3_000, WallTimeMs = 6_000, MemoryKb = 512 << 10, Processes = 64, OutputKb = 64 << 10 },
+            CompileOutputBytes = 4 << 10,
+        };
+        judge = new SubmissionJudge(Sandbox, Languages, Options.Create(options), NullLogger<SubmissionJudge>.Instance);
+    }
+
+    public void Dispose()
+    {
+        workerDirectory.Delete(recursive: true);
+        canaryDirectory.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task A_C_include_of_etc_shadow_is_a_compile_error_that_shows_none_of_it()
+    {
+        var outcome = await JudgeAsync("c", "#include \"/etc/shadow\"\nint main(void) { return 0; }\n");
+
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        // The compile image has no /etc/shadow: the compiler can only say so.
+        Assert.Contains("/etc/shadow: No such file or directory", outcome.CompileOutput);
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Theory]
+    [InlineData("static SECRET: &[u8] = include_bytes!(\"/etc/shadow\");\nfn main() { println!(\"{:?}\", SECRET); }\n")]
+    [InlineData("static SECRET: &str = include_str!(\"/etc/shadow\");\nfn main() { println!(\"{}\", SECRET); }\n")]
+    public async Task A_Rust_macro_including_etc_shadow_is_a_compile_error_that_shows_none_of_it(string source)
+    {
+        var outcome = await JudgeAsync("rust", source);
+
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        Assert.Contains("/etc/shadow", outcome.CompileOutput);
+        Assert.Contains("No such file or directory", outcome.CompileOutput);
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Theory]
+    [InlineData("c", "macro bomb")]
+    [InlineData("c", "include /dev/zero")]
+    [InlineData("pascal", "macro bomb")]
+    public async Task A_compile_bomb_is_stopped_by_the_compile_limits_and_is_a_compile_error(string language, string bomb)
+    {
+        var source = (language, bomb) switch
+        {
+            ("c", "macro bomb") => CMacroBomb(),
+            ("c", "include /dev/zero") => CIncludeDevZero,
+            ("pascal", "macro bomb") => PascalMacroBomb(),
+            _ => throw new ArgumentException($"no {bomb} in {language}"),
+        };
+        var clock = Stopwatch.StartNew();
+
+        var outcome = await JudgeAsync(language, source);
+
+        Assert.True(clock.Elapsed < CompileBombBound, $"judging took {clock.Elapsed}");
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        // The user is told something: the limit that stopped the compiler, or the compiler's own complaint.
+        Assert.False(string.IsNullOrWhiteSpace(outcome.Message ?? outcome.CompileOutput), Describe(outcome));
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task A_Pascal_source_that_includes_itself_is_a_compile_error_without_recursing_forever()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var outcome = await JudgeAsync("pascal", PascalIncludesItself);
+
+        Assert.True(clock.Elapsed < CompileBombBound, $"judging took {clock.Elapsed}");
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        Assert.Contains("main.pas", outcome.CompileOutput);
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task A_flood_of_compiler_errors_is_a_compile_error_whose_output_is_cut_to_the_configured_size()
+    {
+        var outcome = await JudgeAsync("c", CErrorFlood(5_000));
+
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        Assert.Contains("in program", outcome.CompileOutput);
+        Assert.EndsWith(OutputCutMarker, outcome.CompileOutput);
+        Assert.InRange(Encoding.UTF8.GetByteCount(outcome.CompileOutput!), 1, options.CompileOutputBytes + OutputCutMarker.Length);
+        await AssertAftermathAsync(outcome);
+    }
+
+    /// <summary>1 GiB is stopped writing the object file (file size limit or the sandbox's /tmp); 48 MiB gets an
+    /// object but no executable: the linker runs out of the compile box (<see cref="WorkerOptions.BoxBytes"/>).</summary>
+    [Theory]
+    [InlineData("1 << 30", "")]
+    [InlineData("48 << 20", "No space left on device")]
+    public async Task A_C_program_with_a_huge_data_section_is_a_compile_error_in_bounded_time(string size, string compilerSays)
+    {
+        var clock = Stopwatch.StartNew();
+
+        var outcome = await JudgeAsync("c", CHugeDataSection(size));
+
+        Assert.True(clock.Elapsed < CompileBombBound, $"judging took {clock.Elapsed}");
+        Assert.True(outcome.Verdict == Verdict.CE, Describe(outcome));
+        Assert.False(string.IsNullOrWhiteSpace(outcome.Message ?? outcome.CompileOutput), Describe(outcome));
+        Assert.Contains(compilerSays, outcome.CompileOutput);
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task Links_planted_at_run_time_at_every_name_the_worker_uses_redirect_nothing()
+    {
+        var outcome = await JudgeAsync("c", CPlantLinks(canaryFile, canaryDirectory.FullName), new TestCase(1, "", null, 1));
+
+        Assert.True(outcome.Verdict == Verdict.AC, Describe(outcome));
+        var lines = outcome.Tests.Single().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // What the program printed, not the canary: the worker read its stdout, not a planted link.
+        Assert.Equal(8, lines.Length);
+        Assert.Equal($"planted {2 * (WorkerFileNames.Length + 3)} links", lines[0]);
+        Assert.Equal("write_through_link ENOENT", lines[1]);
+        Assert.Contains(lines[2], new[] { "hardlink_passwd ENOENT", "hardlink_passwd EXDEV" });
+        // Opening for writing may be refused by the file's owner and mode before the read-only mount is looked at.
+        Assert.Contains(lines[4], new[] { "open_program_for_writing EROFS", "open_program_for_writing EACCES" });
+        Assert.Equal(
+            ["hardlink_program EXDEV", "unlink_program EROFS", "rename_over_program EROFS", "create_in_prog EROFS"],
+            [lines[3], .. lines[5..]]);
+        // The links lived in the sandbox's own /tmp and /box, not the host's.
+        foreach (var name in new[] { "...", "..main", "host-dir", "nested" })
+            Assert.False(Appeared(Path.Combine("/tmp", name)), $"/tmp/{name} appeared on the host");
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task A_program_sees_only_the_allow_listed_environment_in_itself_and_in_every_process_it_can_see()
+    {
+        string[] allowed = ["PATH", "HOME", "TMPDIR", "LANG"];
+
+        var outcome = await JudgeAsync("c", CPrintEnvironments, new TestCase(1, "", null, 1));
+
+        Assert.True(outcome.Verdict == Verdict.AC, Describe(outcome));
+        var stdout = outcome.Tests.Single().Stdout;
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Its own environment, and (it is PID 1 of its namespace) the same again through /proc.
+        Assert.Contains(lines, line => line.StartsWith("environ PATH=", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("pid 1 PATH=", StringComparison.Ordinal));
+        var names = lines.Select(line => line.StartsWith("pid ") ? line.Split(' ', 3)[2] : line["environ ".Length..])
+            .Select(variable => variable.Split('=')[0]).Distinct();
+        Assert.All(names, name => Assert.Contains(name, allowed));
+        foreach (var secret in new[] { "ConnectionStrings", "RabbitMq", "DOTNET", "Password" })
+            Assert.DoesNotContain(secret, stdout, StringComparison.OrdinalIgnoreCase);
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>().Except(allowed))
+            Assert.DoesNotContain($"{name}=", stdout);
+        if (Environment.GetEnvironmentVariable("PATH") is { } workerPath && workerPath != SandboxSpec.DefaultEnvironment["PATH"])
+            Assert.DoesNotContain(workerPath, stdout);
+        await AssertAftermathAsync(outcome);
+    }
+
+    private Task<JudgeOutcome> JudgeAsync(string language, string source, params TestCase[] tests)
+    {
+        var submission = new SubmissionToJudge(Guid.NewGuid(), language, source, options.DefaultTestLimits, CheckerSpec.Default,
+            tests.Length > 0 ? tests : [new TestCase(1, "1 2\n", "3\n", 1)]);
+        return judge.JudgeAsync(submission, () => Task.CompletedTask, CancellationToken.None);
+    }
+
+    /// <summary>What every attack must leave behind: an unchanged host, nothing secret to store, and a worker that still judges.</summary>
+    private async Task AssertAftermathAsync(JudgeOutcome attack)
+    {
+        AssertNoShadowLineIn(attack);
+        AssertHostUnchanged();
+
+        var next = await JudgeAsync("c", CSum, new TestCase(1, "1 2\n", "3\n", 1), new TestCase(2, "40 2\n", "42\n", 1));
+
+        Assert.True(next.Verdict == Verdict.AC, $"the next submission: {Describe(next)}");
+        AssertHostUnchanged();
+    }
+
+    private void AssertNoShadowLineIn(JudgeOutcome outcome)
+    {
+        string?[] stored = [outcome.CompileOutput, outcome.Message, .. outcome.Tests.SelectMany(t => new[] { t.Stdout, t.Stderr, t.Message })];
+        foreach (var text in stored.OfType<string>())
+            Assert.DoesNotContain(shadowLines, text.Contains);
+    }
+
+    private void AssertHostUnchanged()
+    {
+        Assert.Equal(CanaryContent, File.ReadAllText(canaryFile));
+        Assert.Equal(CanaryMode, File.GetUnixFileMode(canaryFile));
+        Assert.Equal([canaryFile], Directory.GetFileSystemEntries(canaryDirectory.FullName));
+        Assert.Equal(shadowHash, SHA256.HashData(File.ReadAllBytes("/etc/shadow")));
+        // Once a submission is judged the worker's directories are empty again, and none of its box mounts is left.
+        Assert.Empty(Directory.GetFileSystemEntries(options.ScratchDirectory));
+        Assert.Empty(Directory.GetFileSystemEntries(options.BoxDirectory));
+        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), line => line.Contains(workerDirectory.FullName));
+    }
+
+    /// <summary>True for anything at the path, a dangling link included.</summary>
+    private static bool Appeared(string path) => Path.Exists(path) || new FileInfo(path).LinkTarget is not null;
+
+    private static string Describe(JudgeOutcome outcome) =>
+        $"{outcome.Verdict}: {outcome.Message} | compile output: {outcome.CompileOutput} | tests: " +
+        string.Join(" | ", outcome.Tests.Select(t => $"{t.Verdict} {t.Message} stdout={t.Stdout} stderr={t.Stderr}"));
+}
