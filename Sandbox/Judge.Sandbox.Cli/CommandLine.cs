@@ -104,7 +104,7 @@ internal static class CommandLine
             (r, v) => r.Spec = r.Spec with { With = [.. r.Spec.With, Path.GetFullPath(v)] }, Repeatable: true),
         new("--bind", "SRC:DST[:rw]", FileSystemGroup, "bind host SRC at DST inside, read-only unless :rw; repeatable",
             (r, v) => r.Spec = r.Spec with { Binds = [.. r.Spec.Binds, Values.Bind(v)] }, Repeatable: true),
-        new("--workdir", "DIR", FileSystemGroup, "host DIR mounted read-write at /box (default: a fresh empty one, removed after)",
+        new("--workdir", "DIR", FileSystemGroup, "host DIR mounted read-write at /box; DIR is chowned to the sandbox user (default: a fresh empty one, removed after)",
             (r, v) => r.Spec = r.Spec with { WorkDir = Path.GetFullPath(v) }),
         new("--cwd", "DIR", FileSystemGroup, "working directory inside the sandbox (default /box)",
             (r, v) => r.Spec = r.Spec with { Cwd = v }),

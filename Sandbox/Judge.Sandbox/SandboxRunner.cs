@@ -71,6 +71,7 @@ public sealed class SandboxRunner
         public IReadOnlyList<ImageEntry> ImageEntries = [];
         public string ExecPath = "";
         public int StdinFd = -1, StdoutFd = -1, StderrFd = -1;
+        public readonly List<int> CgroupProcsFds = [];
 
         public void Dispose()
         {
@@ -78,10 +79,23 @@ public sealed class SandboxRunner
             Syscalls.Close(StdoutFd);
             if (StderrFd != StdoutFd)
                 Syscalls.Close(StderrFd);
-            Cgroup?.Dispose();
-            if (FreshWorkDir is not null)
-                SafeFiles.RemoveTree(FreshWorkDir);
-            Ids?.Dispose();
+            CgroupProcsFds.ForEach(Syscalls.Close);
+            try
+            {
+                Cgroup?.Dispose();
+            }
+            finally
+            {
+                try
+                {
+                    if (FreshWorkDir is not null)
+                        SafeFiles.RemoveTree(FreshWorkDir);
+                }
+                finally
+                {
+                    Ids?.Dispose();
+                }
+            }
         }
     }
 
@@ -122,6 +136,8 @@ public sealed class SandboxRunner
 
         string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}";
         run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir, run.ImageDirectory));
+        foreach (string procs in run.Cgroup.ProcsFiles)
+            run.CgroupProcsFds.Add(Syscalls.Open(procs, O_WRONLY));
     }
 
     private void ResolveRoot(SandboxSpec spec, RunResources run)
@@ -185,16 +201,11 @@ public sealed class SandboxRunner
         string idMapRoot = $"0 {run.Ids!.Root} 1\n";
         string idMap = spec.RunAsRoot ? idMapRoot : idMapRoot + $"{Options.SandboxUid} {run.Ids.User} 1\n";
 
-        var procsFds = new List<int>();
         int pid;
         NativeSpawn.Error error;
         Stopwatch wall;
-        try
+        using (var arena = new NativeArena())
         {
-            foreach (string procs in run.Cgroup!.ProcsFiles)
-                procsFds.Add(Syscalls.Open(procs, O_WRONLY));
-
-            using var arena = new NativeArena();
             var argv = new List<string>(spec.Command) { [0] = run.ExecPath };
             var env = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList();
             NativeSpawn.MountOp[] mounts = plan.Marshal(arena);
@@ -214,8 +225,8 @@ public sealed class SandboxRunner
                 SeccompCount = SeccompPolicy.Filter.Length,
                 UidMap = arena.String(idMap),
                 GidMap = arena.String(idMap),
-                CgroupFds = arena.Array<int>(procsFds.ToArray()),
-                CgroupFdCount = procsFds.Count,
+                CgroupFds = arena.Array<int>(run.CgroupProcsFds.ToArray()),
+                CgroupFdCount = run.CgroupProcsFds.Count,
                 StdinFd = run.StdinFd,
                 StdoutFd = run.StdoutFd,
                 StderrFd = run.StderrFd,
@@ -226,10 +237,6 @@ public sealed class SandboxRunner
             };
             pid = NativeSpawn.Spawn(&request, &error);
             wall = Stopwatch.StartNew();
-        }
-        finally
-        {
-            procsFds.ForEach(Syscalls.Close);
         }
         if (pid < 0)
             return SandboxResult.SetupError(DescribeSetupFailure(error, plan, run.ExecPath));

@@ -4,7 +4,7 @@
  * Theory of operation
  * -------------------
  * Everything that is policy (which namespaces, which mounts, which ids, which limits, the seccomp
- * program) is decided and marshalled by C# (Judge.Sandbox.Spawner). This file only carries it out,
+ * program) is decided and marshalled by C# (SandboxRunner, MountPlan, NativeSpawn). This file only carries it out,
  * in the one place where managed code cannot run: between clone() and execve() of the child.
  *
  * Like glibc's posix_spawn and .NET's pal_process.c, the child is created with CLONE_VM so the large
@@ -41,6 +41,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -315,8 +316,11 @@ static int child_main(void *arg)
     child_fail(err, STAGE_EXEC, 0);
 }
 
-static int write_file(const char *path, const char *text)
+/* Parent side only (an ordinary thread, so stdio is fine here): writes text to a /proc/<pid> file. */
+static int write_proc_file(pid_t pid, const char *leaf, const char *text)
 {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, leaf);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -328,40 +332,10 @@ static int write_file(const char *path, const char *text)
     return n == len ? 0 : -1;
 }
 
-static int format_proc_path(char *buf, size_t size, pid_t pid, const char *leaf)
-{
-    char digits[16];
-    int n = 0;
-    unsigned int v = (unsigned int)pid;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    size_t used = 0;
-    const char *prefix = "/proc/";
-    for (const char *p = prefix; *p; p++)
-        buf[used++] = *p;
-    while (n > 0)
-        buf[used++] = digits[--n];
-    buf[used++] = '/';
-    for (const char *p = leaf; *p && used + 1 < size; p++)
-        buf[used++] = *p;
-    buf[used] = '\0';
-    return 0;
-}
-
 static int write_pid(int fd, pid_t pid)
 {
-    char digits[16];
-    int n = 0;
-    unsigned int v = (unsigned int)pid;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
     char text[16];
-    for (int i = 0; i < n; i++)
-        text[i] = digits[n - 1 - i];
+    int n = snprintf(text, sizeof text, "%d", (int)pid);
     return write(fd, text, (size_t)n) == n ? 0 : -1;
 }
 
@@ -441,14 +415,11 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
     err[1] = -1;
 
     /* Parent side: the child is blocked on "go" and touches no errno until then. */
-    char path[64];
-    format_proc_path(path, sizeof path, pid, "uid_map");
-    if (write_file(path, req->uid_map) < 0) {
+    if (write_proc_file(pid, "uid_map", req->uid_map) < 0) {
         stage = STAGE_UID_MAP;
         goto fail;
     }
-    format_proc_path(path, sizeof path, pid, "gid_map");
-    if (write_file(path, req->gid_map) < 0) {
+    if (write_proc_file(pid, "gid_map", req->gid_map) < 0) {
         stage = STAGE_GID_MAP;
         goto fail;
     }
