@@ -14,6 +14,10 @@ public sealed class JudgeOptions
     /// <summary>A submission still queued this long after its last publish is published again.</summary>
     public int RequeueAfterSeconds { get; set; } = 30;
 
+    /// <summary>A submission compiling or running this long after its last publish is published again: its
+    /// worker lost the database for longer than its retries. Keep it above the longest possible judging.</summary>
+    public int StuckAfterSeconds { get; set; } = 3600;
+
     /// <summary>How long a request waits for the broker before leaving the publish to the sweeper.</summary>
     public int PublishTimeoutSeconds { get; set; } = 5;
 

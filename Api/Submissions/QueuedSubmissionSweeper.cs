@@ -5,7 +5,9 @@ namespace Judge.Api.Submissions;
 /// <summary>
 /// Publishes again every submission still queued <c>Judge:RequeueAfterSeconds</c> after its last publish:
 /// one the broker never took (it was away, or the API stopped between insert and publish), or one
-/// whose message was lost. Workers ignore a message for a submission they already finished.
+/// whose message was lost; and every one still compiling or running <c>Judge:StuckAfterSeconds</c>
+/// after it (its worker gave up on an unreachable database). Workers ignore a message for a
+/// submission they already finished, and only the first verdict is kept.
 /// </summary>
 public sealed class QueuedSubmissionSweeper(
     SubmissionStore submissions,
@@ -37,7 +39,8 @@ public sealed class QueuedSubmissionSweeper(
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         var published = 0;
-        foreach (var id in await submissions.DueForRepublishAsync(RequeueAfter, BatchSize, cancellationToken))
+        var stuckAfter = TimeSpan.FromSeconds(options.Value.StuckAfterSeconds);
+        foreach (var id in await submissions.DueForRepublishAsync(RequeueAfter, stuckAfter, BatchSize, cancellationToken))
         {
             if (!await dispatcher.TryPublishAsync(id, cancellationToken))
                 break; // the broker is away; the rest would fail the same way

@@ -57,16 +57,22 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
     private const string MarkPublishedSql = "UPDATE submissions SET published_at = now() WHERE id = @id";
 
     /// <summary>Submissions still queued <paramref name="age"/> after their last publish (or creation, if never published).</summary>
-    public async Task<IReadOnlyList<Guid>> DueForRepublishAsync(TimeSpan age, int batchSize, CancellationToken cancellationToken)
+    /// <param name="age">How long a queued submission waits after its last publish.</param>
+    /// <param name="stuckAge">How long a submission may stay compiling or running (its worker may have lost
+    /// the database for longer than its retries) before it is published again.</param>
+    public async Task<IReadOnlyList<Guid>> DueForRepublishAsync(TimeSpan age, TimeSpan stuckAge, int batchSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(DueForRepublishSql, new { AgeSeconds = age.TotalSeconds, batchSize }, cancellationToken: cancellationToken));
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(DueForRepublishSql,
+            new { AgeSeconds = age.TotalSeconds, StuckSeconds = stuckAge.TotalSeconds, batchSize }, cancellationToken: cancellationToken));
         return ids.AsList();
     }
 
     private const string DueForRepublishSql = """
         SELECT id FROM submissions
-        WHERE status = 'queued' AND coalesce(published_at, created_at) < now() - make_interval(secs => @AgeSeconds)
+        WHERE (status = 'queued' AND coalesce(published_at, created_at) < now() - make_interval(secs => @AgeSeconds))
+           OR (status IN ('compiling', 'running')
+               AND greatest(published_at, started_at, created_at) < now() - make_interval(secs => @StuckSeconds))
         ORDER BY created_at
         LIMIT @batchSize
         """;

@@ -229,7 +229,30 @@ public sealed class SubmissionsApiTests(ApiFixture fixture)
 
         Assert.True(await fixture.Harness.Published.Any<JudgeSubmission>(m => m.Context.Message.SubmissionId == id));
         Assert.DoesNotContain(id, await fixture.Factory.Services.GetRequiredService<SubmissionStore>()
-            .DueForRepublishAsync(TimeSpan.FromHours(1), 1000, CancellationToken.None));
+            .DueForRepublishAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1), 1000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sweeper_publishes_again_a_submission_stuck_compiling_but_not_a_recent_or_finished_one()
+    {
+        var stuck = Guid.NewGuid();
+        var recent = Guid.NewGuid();
+        var done = Guid.NewGuid();
+        await using (var connection = await fixture.Database.DataSource.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO submissions (id, language, source, stdin, status, created_at, started_at, published_at) VALUES
+                    (@stuck, 'python3', 'print(1)', '', 'compiling', now() - interval '3 hours', now() - interval '3 hours', now() - interval '3 hours'),
+                    (@recent, 'python3', 'print(1)', '', 'running', now() - interval '3 hours', now(), now() - interval '3 hours');
+                INSERT INTO submissions (id, language, source, stdin, status, verdict, created_at, finished_at) VALUES
+                    (@done, 'python3', 'print(1)', '', 'done', 'AC', now() - interval '3 hours', now() - interval '3 hours');
+                """, new { stuck, recent, done });
+
+        var due = await fixture.Factory.Services.GetRequiredService<SubmissionStore>()
+            .DueForRepublishAsync(TimeSpan.FromHours(1), TimeSpan.FromHours(1), 1000, CancellationToken.None);
+
+        Assert.Contains(stuck, due);
+        Assert.DoesNotContain(recent, due);
+        Assert.DoesNotContain(done, due);
     }
 
     private async Task<Guid> WaitForRowAsync(string stdin)
