@@ -26,7 +26,8 @@ public sealed class SandboxRunner
     private readonly ConcurrentDictionary<string, IReadOnlyList<ImageEntry>> _imageEntries = new();
     private readonly string _stagingRoot;
     private readonly string _workRoot;
-    private long _runs;
+    // Process-wide: several runners in one process share the cgroup parent, so run names must not repeat.
+    private static long s_runs;
 
     public SandboxRunner(SandboxOptions? options = null)
     {
@@ -134,7 +135,7 @@ public sealed class SandboxRunner
         if (spec.StderrPath is not null)
             run.StderrFd = spec.StderrPath == spec.StdoutPath ? run.StdoutFd : Syscalls.Open(spec.StderrPath, outputFlags, 0b110_100_100);
 
-        string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}";
+        string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref s_runs)}";
         run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir, run.ImageDirectory));
         foreach (string procs in run.Cgroup.ProcsFiles)
             run.CgroupProcsFds.Add(Syscalls.Open(procs, O_WRONLY));

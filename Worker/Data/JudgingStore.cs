@@ -93,9 +93,9 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         VALUES (@SubmissionId, @Index, @Verdict, @CpuTimeMs, @WallTimeMs, @MemoryKb, @ExitCode, @Signal,
                 @Stdout, @StdoutTruncated, @Stderr, @StderrTruncated, @Message)
         """;
-    private const string NotifySql = "SELECT pg_notify('submission_done', @Id)";
 
-    /// <summary>Writes the verdict and every test result in one transaction, announcing it on <c>submission_done</c> when it commits.
+    /// <summary>Writes the verdict and every test result in one transaction (the schema's trigger announces it on
+    /// <c>submission_done</c> when it commits).
     /// Returns false, writing nothing, when the submission was already done (another worker finished it first).</summary>
     public async Task<bool> FinishAsync(Guid id, JudgeOutcome outcome, CancellationToken cancellationToken)
     {
@@ -131,7 +131,6 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Message = t.Message?.Replace('\0', '\uFFFD'),
         });
         await connection.ExecuteAsync(new CommandDefinition(InsertTestResultSql, rows, transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(NotifySql, new { Id = id.ToString() }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
