@@ -29,8 +29,10 @@ public static class Extensions
     public static IHostApplicationBuilder AddJudgeWorker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddJudging(builder.Configuration);
-        builder.Services.AddSingleton<ISandbox>(new RunnerSandbox(
-            new SandboxRunner(builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions())));
+        builder.Services.AddSingleton(new SandboxRunner(builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions()));
+        builder.Services.AddSingleton<ISandbox, RunnerSandbox>();
+        // Registered before the bus, so it runs before the first message is consumed.
+        builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddHostedService<LanguageAdvertiser>();
 
         var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();

@@ -44,6 +44,18 @@ public sealed class SandboxRunner
     /// <summary>The cgroup hierarchy in use (detected on first use).</summary>
     public ICgroupDriver Cgroups => _cgroups.Value;
 
+    /// <summary>
+    /// Kills and removes what runs of crashed processes left behind: their cgroups (named after the
+    /// process that made them, so runs of live processes sharing the parent are left alone). Call at start-up.
+    /// </summary>
+    public void RemoveStaleRuns() => Cgroups.RemoveStaleRuns(name => RunCreator(name) is int pid && !Directory.Exists($"/proc/{pid}"));
+
+    private static string RunName(long run) => $"run-{Environment.ProcessId}-{run}";
+
+    /// <summary>The pid in a name made by <see cref="RunName"/>; null for other names, which are not ours to remove.</summary>
+    private static int? RunCreator(string name) =>
+        name.Split('-') is ["run", var pid, _] && int.TryParse(pid, out int value) ? value : null;
+
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
     public SandboxResult Run(SandboxSpec spec)
@@ -135,7 +147,7 @@ public sealed class SandboxRunner
         if (spec.StderrPath is not null)
             run.StderrFd = spec.StderrPath == spec.StdoutPath ? run.StdoutFd : Syscalls.Open(spec.StderrPath, outputFlags, 0b110_100_100);
 
-        string name = $"run-{Environment.ProcessId}-{Interlocked.Increment(ref s_runs)}";
+        string name = RunName(Interlocked.Increment(ref s_runs));
         run.Cgroup = _cgroups.Value.CreateRun(name, CgroupLimitsFor(spec.Limits, run.WorkDir, run.ImageDirectory));
         foreach (string procs in run.Cgroup.ProcsFiles)
             run.CgroupProcsFds.Add(Syscalls.Open(procs, O_WRONLY));

@@ -52,7 +52,7 @@ public sealed class SandboxFixture : IDisposable
 
     public void Dispose()
     {
-        Runner.Cgroups.RemoveStaleRuns();
+        Runner.Cgroups.RemoveStaleRuns(_ => true);
         SafeFiles.RemoveTree(Root);
     }
 }

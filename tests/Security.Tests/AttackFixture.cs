@@ -185,7 +185,7 @@ public sealed class AttackFixture : IDisposable
 
     public void Dispose()
     {
-        Runner.Cgroups.RemoveStaleRuns();
+        Runner.Cgroups.RemoveStaleRuns(_ => true);
         SafeFiles.RemoveTree(Root);
     }
 }

@@ -88,12 +88,14 @@ public sealed class CgroupV1Driver : ICgroupDriver
         return run;
     }
 
-    public void RemoveStaleRuns()
+    public void RemoveStaleRuns(Func<string, bool> isStale)
     {
         var names = _parentDirs.Values.Distinct()
             .SelectMany(_fs.ChildDirectories)
             .Select(Path.GetFileName)
-            .Distinct();
+            .Distinct()
+            .Where(name => isStale(name!))
+            .ToList();
         foreach (string? name in names)
             new RunCgroup(this, name!, withCpu: true, withBlkio: true).Dispose();
     }

@@ -88,9 +88,9 @@ public sealed class CgroupV2Driver : ICgroupDriver
         return run;
     }
 
-    public void RemoveStaleRuns()
+    public void RemoveStaleRuns(Func<string, bool> isStale)
     {
-        foreach (string dir in _fs.ChildDirectories(_parent).ToList())
+        foreach (string dir in _fs.ChildDirectories(_parent).Where(dir => isStale(Path.GetFileName(dir))).ToList())
             new RunCgroup(this, dir).Dispose();
     }
 

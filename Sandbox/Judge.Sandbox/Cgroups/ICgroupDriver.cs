@@ -23,8 +23,9 @@ public interface ICgroupDriver
     /// <summary>Creates a fresh cgroup for one run, with its limits written.</summary>
     IRunCgroup CreateRun(string name, CgroupLimits limits);
 
-    /// <summary>Kills and removes run cgroups left behind by a crashed process.</summary>
-    void RemoveStaleRuns();
+    /// <summary>Kills and removes the run cgroups under the parent whose names <paramref name="isStale"/> accepts
+    /// (left behind by a crashed process; other live processes may share the parent).</summary>
+    void RemoveStaleRuns(Func<string, bool> isStale);
 }
 
 /// <summary>One run's cgroup (on v1: one directory per controller). Dispose kills whatever is left and removes it.</summary>

@@ -198,7 +198,7 @@ public sealed class CgroupV2DriverTests : IDisposable
         _fake.CreateDirectory(Path.Combine(parent, "crashed-2"));
         _fake.AddProcess(Path.Combine(parent, "crashed-1"), 4_000_001);
 
-        driver.RemoveStaleRuns();
+        driver.RemoveStaleRuns(_ => true);
 
         Assert.Contains("judge/crashed-1/cgroup.kill 1", _fake.Writes);
         Assert.Empty(Directory.EnumerateDirectories(parent));

@@ -31,7 +31,7 @@ public sealed class HostCgroupDriverTests : IDisposable
             process.WaitForExit();
             process.Dispose();
         }
-        _driver.RemoveStaleRuns();
+        _driver.RemoveStaleRuns(_ => true);
         var parents = _driver switch
         {
             CgroupV1Driver v1 => v1.ParentDirectories,
@@ -192,7 +192,7 @@ public sealed class HostCgroupDriverTests : IDisposable
         var dirs = crashedRun.ProcsFiles.Select(Path.GetDirectoryName).ToList();
 
         var restarted = CgroupDriver.Detect(_parentName);
-        restarted.RemoveStaleRuns();
+        restarted.RemoveStaleRuns(_ => true);
 
         Assert.True(orphan.WaitForExit(1000));
         Assert.All(dirs, dir => Assert.False(Directory.Exists(dir)));

@@ -46,4 +46,20 @@ public sealed class BasicRunTests(SandboxFixture sandbox)
         ResultAssert.Status(SandboxStatus.SetupError, result);
         Assert.Equal("chdir to working directory: No such file or directory", result.Message);
     }
+
+    [Fact]
+    public void Stale_runs_of_dead_processes_are_removed_and_runs_of_live_ones_are_kept()
+    {
+        int deadPid = Enumerable.Range(100_000, 10_000).First(pid => !Directory.Exists($"/proc/{pid}"));
+        var limits = new Judge.Sandbox.Cgroups.CgroupLimits(null, null, null, null);
+        using var live = sandbox.Runner.Cgroups.CreateRun($"run-{Environment.ProcessId}-999999", limits);
+        using var foreign = sandbox.Runner.Cgroups.CreateRun("not-a-run", limits);
+        using var stale = sandbox.Runner.Cgroups.CreateRun($"run-{deadPid}-1", limits);
+
+        sandbox.Runner.RemoveStaleRuns();
+
+        Assert.False(File.Exists(stale.ProcsFiles[0]), "the dead process's run is still there");
+        Assert.True(File.Exists(live.ProcsFiles[0]), "a live process's run was removed");
+        Assert.True(File.Exists(foreign.ProcsFiles[0]), "a cgroup that is not a run was removed");
+    }
 }
