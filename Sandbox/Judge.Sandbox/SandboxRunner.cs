@@ -45,16 +45,28 @@ public sealed class SandboxRunner
     public ICgroupDriver Cgroups => _cgroups.Value;
 
     /// <summary>
-    /// Kills and removes what runs of crashed processes left behind: their cgroups (named after the
-    /// process that made them, so runs of live processes sharing the parent are left alone). Call at start-up.
+    /// Kills and removes what runs of crashed processes left behind: their cgroups and fresh work dirs
+    /// (named after the process that made them, so the runs of live processes sharing them are left
+    /// alone). Call at start-up.
     /// </summary>
-    public void RemoveStaleRuns() => Cgroups.RemoveStaleRuns(name => RunCreator(name) is int pid && !Directory.Exists($"/proc/{pid}"));
+    public void RemoveStaleRuns()
+    {
+        Cgroups.RemoveStaleRuns(name => CreatorIsGone(name, "run"));
+        if (Directory.Exists(_workRoot))
+        {
+            foreach (string box in Directory.EnumerateDirectories(_workRoot).Where(dir => CreatorIsGone(Path.GetFileName(dir), "box")))
+                SafeFiles.RemoveTree(box);
+        }
+    }
 
     private static string RunName(long run) => $"run-{Environment.ProcessId}-{run}";
 
-    /// <summary>The pid in a name made by <see cref="RunName"/>; null for other names, which are not ours to remove.</summary>
-    private static int? RunCreator(string name) =>
-        name.Split('-') is ["run", var pid, _] && int.TryParse(pid, out int value) ? value : null;
+    private static readonly string BoxPrefix = $"box-{Environment.ProcessId}-";
+
+    /// <summary>True for a name "kind-pid-..." (see <see cref="RunName"/>, <see cref="BoxPrefix"/>) whose process no longer
+    /// exists; other names are not ours to remove.</summary>
+    private static bool CreatorIsGone(string name, string kind) =>
+        name.Split('-') is [var k, var pid, _] && k == kind && int.TryParse(pid, out int value) && !Directory.Exists($"/proc/{value}");
 
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
@@ -120,7 +132,7 @@ public sealed class SandboxRunner
 
         if (spec.WorkDir is null)
         {
-            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, "box-", spec.Limits.BoxBytes);
+            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, BoxPrefix, spec.Limits.BoxBytes);
             run.WorkDir = run.FreshWorkDir;
         }
         else
