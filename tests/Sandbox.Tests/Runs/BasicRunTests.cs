@@ -66,4 +66,22 @@ public sealed class BasicRunTests(SandboxFixture sandbox)
         Assert.True(File.Exists(live.ProcsFiles[0]), "a live process's run was removed");
         Assert.True(File.Exists(foreign.ProcsFiles[0]), "a cgroup that is not a run was removed");
     }
+
+    [Fact]
+    public void A_given_rootfs_directory_is_the_whole_root()
+    {
+        // Any directory tree works; an image the builder made for /bin/sh is a handy one.
+        string rootfs = new Judge.Sandbox.Rootfs.ImageBuilder(Path.Combine(sandbox.Root, "rootfs-images")).GetOrBuild(["/bin/sh"]).Directory;
+        string stdout = Path.Combine(sandbox.NewDirectory(), "stdout");
+
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["sh", "-c", "echo /*"],
+            RootfsDir = rootfs,
+            StdoutPath = stdout,
+        });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal("/bin /box /dev /lib /lib64 /proc /tmp /usr", File.ReadAllText(stdout).Trim());
+    }
 }
