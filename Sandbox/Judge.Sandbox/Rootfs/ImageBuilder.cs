@@ -1,3 +1,4 @@
+using Judge.Sandbox.Native;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
@@ -114,10 +115,10 @@ public sealed class ImageBuilder(string cacheDirectory, TimeSpan? recheckAfter =
                 foreach (var entry in plan.Entries)
                     Place(temporary, entry);
 
-                if (PosixFiles.Rename(temporary, finalDirectory) != 0)
+                if (Syscalls.Rename(temporary, finalDirectory) != 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno is not (PosixFiles.EEXIST or PosixFiles.ENOTEMPTY))
+                    if (errno is not (17 /* EEXIST */ or 39 /* ENOTEMPTY */))
                         throw new IOException($"rename {temporary} -> {finalDirectory}: {Marshal.GetPInvokeErrorMessage(errno)}");
                     // Another process finished the same image first; ours is a duplicate.
                 }
@@ -158,7 +159,7 @@ public sealed class ImageBuilder(string cacheDirectory, TimeSpan? recheckAfter =
     {
         bool executable = (hostMode & ExecuteByAll) != 0;
         uint imageMode = (hostMode & ~SpecialBits) | ReadByAll | (executable ? ExecuteByAll : 0);
-        if (imageMode == hostMode && PosixFiles.Link(source, target) == 0)
+        if (imageMode == hostMode && Syscalls.Link(source, target) == 0)
             return;
 
         using (var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read))
