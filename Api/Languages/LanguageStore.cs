@@ -26,12 +26,29 @@ public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOpt
         ORDER BY language_id, last_seen DESC
         """;
 
-    public async Task<IReadOnlySet<string>> LiveIdsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The ids live workers offer, for validating a submission. Read at most every second while the
+    /// answer includes every <paramref name="requested"/> id: every submission asks, and a language appears or
+    /// disappears only when a worker starts or stops. A language not in the last answer is always
+    /// looked up again, so a worker that just started is seen at once.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> LiveIdsAsync(IEnumerable<string?> requested, CancellationToken cancellationToken)
     {
+        var cached = _liveIds;
+        if (cached is not null && Environment.TickCount64 - cached.ReadAtMs < LiveIdsMaxAgeMs
+            && requested.All(id => id is null || cached.Ids.Contains(id)))
+            return cached.Ids;
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<string>(new CommandDefinition(LiveIdsSql, new { WorkerTimeoutSeconds }, cancellationToken: cancellationToken));
-        return ids.ToHashSet(StringComparer.Ordinal);
+        var ids = (await connection.QueryAsync<string>(new CommandDefinition(LiveIdsSql, new { WorkerTimeoutSeconds }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+        _liveIds = new LiveIds(ids, Environment.TickCount64);
+        return ids;
     }
+
+    private const long LiveIdsMaxAgeMs = 1000;
+    private sealed record LiveIds(IReadOnlySet<string> Ids, long ReadAtMs);
+    private volatile LiveIds? _liveIds;
 
     private const string LiveIdsSql = """
         SELECT DISTINCT language_id FROM worker_languages

@@ -30,7 +30,7 @@ public static class ProblemsApi
         CreateProblemRequest request, [AsParameters] ProblemServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var liveLanguages = await services.Languages.LiveIdsAsync(cancellationToken);
+        var liveLanguages = await services.Languages.LiveIdsAsync([request.Checker?.Language], cancellationToken);
         if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         return await StoreAsync(problem, services, cancellationToken);
@@ -55,7 +55,7 @@ public static class ProblemsApi
             await using (var zip = file.OpenReadStream())
                 tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
 
-        var liveLanguages = await services.Languages.LiveIdsAsync(cancellationToken);
+        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language], cancellationToken);
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         return await StoreAsync(problem, services, cancellationToken);

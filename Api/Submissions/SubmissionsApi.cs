@@ -24,7 +24,7 @@ public static class SubmissionsApi
     {
         var options = services.Options.Value;
         var context = new SubmitContext(
-            await services.Languages.LiveIdsAsync(cancellationToken),
+            await services.Languages.LiveIdsAsync([request.Language, request.Checker?.Language], cancellationToken),
             request.ProblemId is { } problemId ? await services.Problems.GetLimitsAsync(problemId, cancellationToken) : null);
         var errors = new ValidationErrors();
         if (SubmissionValidator.Validate(request, context, options, errors) is not { } submission)
