@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Judge.Testing;
 
 namespace Judge.Sandbox.Tests;
 
@@ -34,21 +34,8 @@ public sealed class SandboxFixture : IDisposable
     }
 
     /// <summary>Compiles a C program (statically, so its image is one file) and returns the binary's path.</summary>
-    public string CompileC(string source, params string[] extraFlags)
-    {
-        string dir = NewDirectory();
-        string src = Path.Combine(dir, "main.c");
-        string bin = Path.Combine(dir, "main");
-        File.WriteAllText(src, source);
-        var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
-        foreach (string arg in new[] { "-O2", "-static", "-o", bin, src }.Concat(extraFlags))
-            psi.ArgumentList.Add(arg);
-        using var cc = Process.Start(psi)!;
-        string errors = cc.StandardError.ReadToEnd();
-        cc.WaitForExit();
-        Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
-        return bin;
-    }
+    public string CompileC(string source, params string[] extraFlags) =>
+        HostPrograms.CompileStaticC(NewDirectory(), "main", source, extraFlags);
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using System.Diagnostics;
 
 namespace Judge.Security.Tests;
@@ -120,17 +121,7 @@ public sealed class AttackFixture : IDisposable
         {
             if (_compiled.TryGetValue(key, out string? cached))
                 return cached;
-            string dir = NewDirectory();
-            string src = Path.Combine(dir, "attack.c");
-            string bin = Path.Combine(dir, "attack");
-            File.WriteAllText(src, Prelude + source);
-            var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
-            foreach (string arg in new[] { "-O2", "-static", "-o", bin, src }.Concat(extraFlags))
-                psi.ArgumentList.Add(arg);
-            using var cc = Process.Start(psi)!;
-            string errors = cc.StandardError.ReadToEnd();
-            cc.WaitForExit();
-            Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
+            string bin = HostPrograms.CompileStaticC(NewDirectory(), "attack", Prelude + source, extraFlags);
             _compiled[key] = bin;
             return bin;
         }
@@ -164,24 +155,7 @@ public sealed class AttackFixture : IDisposable
     }
 
     /// <summary>Whether any process on the host has <paramref name="marker"/> in its command line.</summary>
-    public static bool HostHasProcessWith(string marker)
-    {
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _))
-                continue;
-            try
-            {
-                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker))
-                    return true;
-            }
-            catch (IOException)
-            {
-                // It exited while we looked.
-            }
-        }
-        return false;
-    }
+    public static bool HostHasProcessWith(string marker) => HostPrograms.HostHasProcessWithArgument(marker);
 
     public void Dispose()
     {

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using System.Diagnostics;
 
 namespace Judge.Sandbox.Tests.Runs;
@@ -114,7 +115,7 @@ public sealed class LimitTests(SandboxFixture sandbox)
         SandboxResult result = Run([program, marker], Defaults);
 
         ResultAssert.Status(SandboxStatus.Ok, result);
-        Assert.False(HostHasProcessWithArgument(marker), "the daemonised grandchild outlived the run");
+        Assert.False(HostPrograms.HostHasProcessWithArgument(marker), "the daemonised grandchild outlived the run");
     }
 
     [Fact]
@@ -162,23 +163,6 @@ public sealed class LimitTests(SandboxFixture sandbox)
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "posix_fadvise")]
     private static extern int Fadvise(int fd, long offset, long length, int advice);
-
-    private static bool HostHasProcessWithArgument(string marker)
-    {
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (int.TryParse(Path.GetFileName(dir), out _) && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker))
-                    return true;
-            }
-            catch (IOException)
-            {
-                // The process ended while we looked.
-            }
-        }
-        return false;
-    }
 
     private static class Programs
     {

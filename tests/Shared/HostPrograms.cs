@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Judge.Testing;
+
+/// <summary>
+/// What the test projects that run real sandboxes need from the host: programs to run and a look at
+/// the host's processes. Linked into each of them as a source file.
+/// </summary>
+public static class HostPrograms
+{
+    /// <summary>Compiles C statically (so its root image is the one file) into <paramref name="directory"/>; returns the binary.</summary>
+    public static string CompileStaticC(string directory, string name, string source, IEnumerable<string> extraFlags)
+    {
+        string src = Path.Combine(directory, name + ".c");
+        string bin = Path.Combine(directory, name);
+        File.WriteAllText(src, source);
+        var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
+        foreach (string arg in new[] { "-O2", "-static", "-o", bin, src }.Concat(extraFlags))
+            psi.ArgumentList.Add(arg);
+        using var cc = Process.Start(psi)!;
+        string errors = cc.StandardError.ReadToEnd();
+        cc.WaitForExit();
+        Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
+        return bin;
+    }
+
+    /// <summary>True when some process on the host has <paramref name="marker"/> in its command line.</summary>
+    public static bool HostHasProcessWithArgument(string marker)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+                continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker))
+                    return true;
+            }
+            catch (IOException)
+            {
+                // It exited while we looked.
+            }
+        }
+        return false;
+    }
+}
