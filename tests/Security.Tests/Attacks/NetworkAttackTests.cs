@@ -49,8 +49,8 @@ public sealed class NetworkAttackTests(AttackFixture sandbox)
         var args = new List<string> { sandbox.CompileC(Connect) };
         foreach (IPAddress address in HostAddresses())
             args.AddRange([address.ToString(), port]);
-        // PostgreSQL and RabbitMQ, whether or not they run here.
-        args.AddRange(["127.0.0.1", "5432", "127.0.0.1", "5672"]);
+        // PostgreSQL and RabbitMQ on their usual ports and on the private ones `make test` runs them on.
+        args.AddRange(["127.0.0.1", "5432", "127.0.0.1", "5672", "127.0.0.1", "55432", "127.0.0.1", "55672"]);
 
         AttackRun run = sandbox.Run(args, adjust: spec => spec with { Network = mode });
 
