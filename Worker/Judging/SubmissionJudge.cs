@@ -16,6 +16,9 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 {
     private readonly WorkerOptions options = options.Value;
 
+    // One per slot: each submission being judged runs one sandbox at a time.
+    private readonly SandboxThreads threads = new(options.Value.Slots);
+
     /// <param name="compiled">Called once the program compiled, before the first test runs.</param>
     public async Task<JudgeOutcome> JudgeAsync(SubmissionToJudge submission, Func<Task> compiled, CancellationToken cancellationToken)
     {
@@ -203,9 +206,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         return environment;
     }
 
-    /// <summary>Sandbox runs block for as long as the program runs; keep them off the thread pool's short-task threads.</summary>
-    private Task<SandboxResult> RunAsync(SandboxSpec spec) =>
-        Task.Factory.StartNew(() => sandbox.Run(spec), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private Task<SandboxResult> RunAsync(SandboxSpec spec) => threads.Run(() => sandbox.Run(spec));
 }
 
 /// <summary>Program output as the database can store it: UTF-8 decoded, cut to a size, NUL-free (PostgreSQL text cannot hold NUL).</summary>
