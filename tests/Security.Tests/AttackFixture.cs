@@ -93,7 +93,7 @@ public sealed class AttackFixture : IDisposable
         {
             StateDirectory = Path.Combine(Root, "state"),
             ImageCacheDirectory = Path.Combine(Root, "images"),
-            CgroupParent = $"judge-security-tests-{Environment.ProcessId}",
+            CgroupParent = "judge-security-tests",
             // Away from the default range and the other test projects', which may run at the same time.
             HostIdRangeStart = 300_000,
             HostIdSlots = 16,
