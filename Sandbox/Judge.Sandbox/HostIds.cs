@@ -19,9 +19,9 @@ internal sealed class HostIds(string lockDirectory, uint rangeStart, int slots)
         public void Dispose() => Syscalls.Close(fd);
     }
 
+    /// <remarks>The lock directory must exist (the runner makes its state directories once).</remarks>
     public Lease Acquire()
     {
-        Directory.CreateDirectory(lockDirectory);
         int start = Interlocked.Increment(ref _next);
         for (int i = 0; i < slots; i++)
         {

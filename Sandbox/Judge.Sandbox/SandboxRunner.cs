@@ -37,7 +37,16 @@ public sealed class SandboxRunner
         _ids = new HostIds(Path.Combine(Options.StateDirectory, "ids"), Options.HostIdRangeStart, Options.HostIdSlots);
         _stagingRoot = Path.Combine(Options.StateDirectory, "root");
         _workRoot = Path.Combine(Options.StateDirectory, "work");
+        _stateDirectories = new Lazy<bool>(() =>
+        {
+            foreach (string dir in new[] { _stagingRoot, _workRoot, Path.Combine(Options.StateDirectory, "ids") })
+                Directory.CreateDirectory(dir);
+            return true;
+        }, LazyThreadSafetyMode.PublicationOnly); // a failure is tried again on the next run, not remembered
     }
+
+    // Made on the first run, not at construction: `judge-sandbox --help` must not touch the host.
+    private readonly Lazy<bool> _stateDirectories;
 
     public SandboxOptions Options { get; }
 
@@ -126,7 +135,7 @@ public sealed class SandboxRunner
 
     private void Prepare(SandboxSpec spec, RunResources run)
     {
-        Directory.CreateDirectory(_stagingRoot);
+        _ = _stateDirectories.Value;
         ResolveRoot(spec, run);
         run.Ids = _ids.Acquire();
 

@@ -84,11 +84,16 @@ public sealed class LimitTests(SandboxFixture sandbox)
     public void Fork_bomb_is_contained_and_the_host_can_still_fork()
     {
         string program = sandbox.CompileC(Programs.ForkBomb);
+        string stdout = Path.Combine(sandbox.NewDirectory(), "stdout");
 
-        SandboxResult result = Run([program], Defaults with { Processes = 16, WallTime = TimeSpan.FromSeconds(1) });
+        SandboxResult result = Run([program], Defaults with { Processes = 16, WallTime = TimeSpan.FromSeconds(1) }, stdout: stdout);
 
         Assert.NotEqual(SandboxStatus.Ok, result.Status);
         Assert.NotEqual(SandboxStatus.SetupError, result.Status);
+        // Without the pids limit the bomb would run until the wall time, and the first assertions would still hold.
+        var refused = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(stdout), @"^fork EAGAIN after (\d+)\n");
+        Assert.True(refused.Success, $"fork was never refused: {File.ReadAllText(stdout)}");
+        Assert.InRange(int.Parse(refused.Groups[1].Value), 1, 15);
         using var host = Process.Start("/bin/true");
         host.WaitForExit();
         Assert.Equal(0, host.ExitCode);
@@ -189,9 +194,24 @@ public sealed class LimitTests(SandboxFixture sandbox)
             }
             """;
 
+        /// <summary>Every child is a bomb too; the first process reports how many forks it got before one was refused.</summary>
         public const string ForkBomb = """
+            #include <errno.h>
+            #include <stdio.h>
+            #include <string.h>
             #include <unistd.h>
-            int main(void) { for (;;) fork(); }
+            int main(void) {
+                for (int made = 0;; made++) {
+                    pid_t pid = fork();
+                    if (pid == 0)
+                        for (;;) fork();
+                    if (pid < 0) {
+                        printf("fork %s after %d\n", errno == EAGAIN ? "EAGAIN" : strerror(errno), made);
+                        fflush(stdout);
+                        for (;;) pause();
+                    }
+                }
+            }
             """;
 
         public const string Daemon = """
