@@ -34,7 +34,20 @@ for trx in "$results_dir"/*.trx; do
     not_run=$((not_run + $(counter "$trx" notExecuted)))
 done
 
+# CI shows only the end of the output, so the failures are named again here, with the start of each message.
+failures() {
+    awk '/<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+             match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1; lines = 0 }
+         failed && /<Message>/ { inMessage = 1 }
+         inMessage && lines < 12 { print "    " $0; lines++ }
+         /<\/Message>/ { inMessage = 0 }
+         /<\/UnitTestResult>/ { failed = 0 }' "$@" |
+        sed -e 's/<\/*Message>//g' -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&amp;/\&/g'
+}
+
 echo
+trx_files=("$results_dir"/*.trx)
+((${#trx_files[@]} == 0)) || failures "${trx_files[@]}"
 echo "($total tests in $runs test runs)"
 echo "Tests: $passed passed, $failed failed, $not_run skipped"
 if ((test_status != 0)); then
