@@ -134,14 +134,14 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var stdout = workspace.ReadScratch($"{prefix}.out", limits.OutputBytes, out var stdoutCut);
         var stderr = workspace.ReadScratch($"{prefix}.err", options.StoredOutputBytes, out var stderrCut);
 
-        var (verdict, message) = VerdictRules.ForRun(run, language.OutOfMemoryExitCode) is { } failed
+        var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
+        var (verdict, message) = VerdictRules.ForRun(run, language.ReportedOutOfMemory(run, storedStderr.Text)) is { } failed
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)
                 : await CheckAsync(submission.Checker, test, input, stdout, checkerLanguage, checker, workspace);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
-        var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
         return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, run.PeakMemoryBytes / 1024, run.ExitCode, run.Signal,
             storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
     }

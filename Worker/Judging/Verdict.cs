@@ -10,12 +10,12 @@ public static class VerdictRules
 {
     /// <summary>The verdict a finished run earns before its output is looked at; null when the run
     /// ended cleanly and the output decides.</summary>
-    /// <param name="outOfMemoryExitCode">The exit code with which the language's runtime reports its own heap
-    /// limit (set below the sandbox's) running out: that is MLE too, not RE.</param>
-    public static Verdict? ForRun(SandboxResult run, int? outOfMemoryExitCode = null) => run.Status switch
+    /// <param name="runtimeRanOutOfMemory">The language's runtime reported its own heap limit (set below the
+    /// sandbox's) running out: that is MLE too, not RE.</param>
+    public static Verdict? ForRun(SandboxResult run, bool runtimeRanOutOfMemory = false) => run.Status switch
     {
         SandboxStatus.Ok => null,
-        SandboxStatus.RuntimeError when run.ExitCode == outOfMemoryExitCode => Verdict.MLE,
+        SandboxStatus.RuntimeError when runtimeRanOutOfMemory => Verdict.MLE,
         SandboxStatus.RuntimeError or SandboxStatus.Signaled => Verdict.RE,
         SandboxStatus.TimeLimit or SandboxStatus.WallTimeLimit => Verdict.TLE,
         SandboxStatus.MemoryLimit => Verdict.MLE,

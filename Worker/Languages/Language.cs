@@ -1,3 +1,5 @@
+using Judge.Sandbox;
+
 namespace Judge.Worker.Languages;
 
 /// <summary>
@@ -41,11 +43,23 @@ public sealed record Language
     public long RunMemoryOverheadBytes { get; init; }
 
     /// <summary>The exit code the runtime uses when the heap limit it was given runs out (the JVM with
-    /// -XX:+ExitOnOutOfMemoryError exits with 3): judged MLE. Null: only the sandbox's limit counts.</summary>
+    /// -XX:+ExitOnOutOfMemoryError exits with 3). Null: only the sandbox's limit counts.</summary>
     public int? OutOfMemoryExitCode { get; init; }
+
+    /// <summary>What the runtime writes to stderr when its heap runs out. Needed beside the exit code because
+    /// the JVM does not always honour -XX:+ExitOnOutOfMemoryError: now and then the error is thrown the
+    /// ordinary way and the program exits with 1 (seen in our end-to-end tests).</summary>
+    public string? OutOfMemoryMessage { get; init; }
 
     /// <summary>The least number of tasks (threads count) a run gets, for runtimes that start threads of their own.</summary>
     public int MinRunProcesses { get; init; } = 1;
+
+    /// <summary>Whether a run that failed did so because the runtime's own heap limit (below the sandbox's) ran out:
+    /// that is MLE, not RE. A program can fake it, but only to earn itself a different failing verdict.</summary>
+    public bool ReportedOutOfMemory(SandboxResult run, string stderr) =>
+        run.Status == SandboxStatus.RuntimeError &&
+        ((OutOfMemoryExitCode is { } code && run.ExitCode == code) ||
+         (OutOfMemoryMessage is { } message && stderr.Contains(message, StringComparison.Ordinal)));
 
     public IReadOnlyList<string> RunCommand(long memoryBytes, IEnumerable<string>? extraArguments = null)
     {

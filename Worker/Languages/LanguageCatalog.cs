@@ -107,6 +107,7 @@ public static class LanguageCatalog
             Run = [$"{javaHome}/bin/java", $"-Xmx{Language.MemoryMbPlaceholder}m", "-Xss64m", "-XX:+ExitOnOutOfMemoryError", .. jvmFlags,
                    "-cp", Language.ProgramDirectory, "Main"],
             OutOfMemoryExitCode = 3,
+            OutOfMemoryMessage = "java.lang.OutOfMemoryError",
             RunWith = with,
             RunMemoryOverheadBytes = 192L << 20,
             MinRunProcesses = 64,

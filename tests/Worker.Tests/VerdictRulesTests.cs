@@ -1,5 +1,6 @@
 using Judge.Sandbox;
 using Judge.Worker.Judging;
+using Judge.Worker.Languages;
 
 namespace Judge.Worker.Tests;
 
@@ -27,8 +28,26 @@ public class VerdictRulesTests
     [Fact]
     public void A_runtime_that_reports_its_own_heap_running_out_gets_memory_limit()
     {
-        Assert.Equal(Verdict.MLE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 3), outOfMemoryExitCode: 3));
-        Assert.Equal(Verdict.RE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 1), outOfMemoryExitCode: 3));
+        Assert.Equal(Verdict.MLE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 1), runtimeRanOutOfMemory: true));
+        Assert.Equal(Verdict.RE, VerdictRules.ForRun(Run(SandboxStatus.RuntimeError, exitCode: 1), runtimeRanOutOfMemory: false));
+    }
+
+    [Theory]
+    [InlineData(3, "Terminating due to java.lang.OutOfMemoryError: Java heap space", true)]
+    [InlineData(1, "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space", true)]
+    [InlineData(3, "", true)]
+    [InlineData(1, "Exception in thread \"main\" java.lang.IllegalStateException: crash", false)]
+    public void The_jvm_running_out_of_heap_is_recognised_by_its_exit_code_or_its_error(int exitCode, string stderr, bool expected)
+    {
+        var java = LanguageCatalog.Java().Single();
+        Assert.Equal(expected, java.ReportedOutOfMemory(Run(SandboxStatus.RuntimeError, exitCode), stderr));
+    }
+
+    [Fact]
+    public void Only_a_failed_run_can_have_run_out_of_heap()
+    {
+        var java = LanguageCatalog.Java().Single();
+        Assert.False(java.ReportedOutOfMemory(Run(SandboxStatus.Ok, exitCode: 0), "java.lang.OutOfMemoryError"));
     }
 
     private static SandboxResult Run(SandboxStatus status, int exitCode) => new(status, exitCode, null, 0, 0, 0, "");
