@@ -18,7 +18,13 @@ public static class Extensions
 
         var connectionString = builder.Configuration.GetConnectionString("Judge")
             ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge).");
-        services.AddNpgsqlDataSource(connectionString);
+        services.AddNpgsqlDataSource(connectionString, dataSource =>
+        {
+            // A few fixed statements make up every request: prepared once per connection, PostgreSQL does
+            // not parse and plan them again each time. A connection string that sets its own value wins.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        });
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<ProblemStore>();
         services.AddSingleton<LanguageStore>();

@@ -64,7 +64,13 @@ public static class Extensions
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
         var connectionString = configuration.GetConnectionString("Judge")
             ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge)");
-        services.AddNpgsqlDataSource(connectionString);
+        services.AddNpgsqlDataSource(connectionString, dataSource =>
+        {
+            // A few fixed statements make up every request: prepared once per connection, PostgreSQL does
+            // not parse and plan them again each time. A connection string that sets its own value wins.
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
+                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        });
         services.AddSingleton<JudgingStore>();
         services.AddSingleton<LanguageDetector>();
         services.AddSingleton(provider => new LanguageSet(provider.GetRequiredService<LanguageDetector>()

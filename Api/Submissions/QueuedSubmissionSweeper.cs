@@ -44,6 +44,7 @@ public sealed class QueuedSubmissionSweeper(
         {
             if (!await dispatcher.TryPublishAsync(id, cancellationToken))
                 break; // the broker is away; the rest would fail the same way
+            await submissions.MarkPublishedAsync(id, cancellationToken);
             published++;
         }
         if (published > 0)

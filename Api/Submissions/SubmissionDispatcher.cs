@@ -8,7 +8,7 @@ namespace Judge.Api.Submissions;
 /// Hands stored submissions to the broker. A failed publish is not an error for the client: the
 /// submission is already stored as <c>queued</c>, and <see cref="QueuedSubmissionSweeper"/> publishes it again.
 /// </summary>
-public sealed class SubmissionDispatcher(IBus bus, SubmissionStore submissions, IOptions<JudgeOptions> options, ILogger<SubmissionDispatcher> logger)
+public sealed class SubmissionDispatcher(IBus bus, IOptions<JudgeOptions> options, ILogger<SubmissionDispatcher> logger)
 {
     public async Task<bool> TryPublishAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -24,7 +24,6 @@ public sealed class SubmissionDispatcher(IBus bus, SubmissionStore submissions, 
             logger.LogWarning(e, "Could not publish submission {SubmissionId}; the sweeper will publish it again", id);
             return false;
         }
-        await submissions.MarkPublishedAsync(id, cancellationToken);
         return true;
     }
 }

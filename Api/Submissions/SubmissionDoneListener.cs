@@ -5,8 +5,10 @@ namespace Judge.Api.Submissions;
 /// <summary>
 /// Wakes <c>?wait=true</c> requests when a submission finishes. One connection LISTENs on the
 /// <c>submission_done</c> channel (payload: the submission id), which a trigger on <c>submissions</c>
-/// notifies at the commit that sets status to done. The database stays the truth: waiters re-read
-/// it, and poll on their own while the listening connection is down.
+/// notifies at the commit that sets status to done. A waiter registers before the submission is
+/// published, so while the connection listens no notification can come too early to be seen, and
+/// the happy path costs no query at all. Waiters also poll the database (often while the connection
+/// is down, rarely while it listens), which covers notifications lost to a reconnect.
 /// </summary>
 public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, SubmissionStore submissions, ILogger<SubmissionDoneListener> logger) : BackgroundService
 {
@@ -19,34 +21,47 @@ public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, Submissi
     private readonly Dictionary<Guid, List<TaskCompletionSource>> _waiters = [];
     private volatile bool _listening;
 
-    /// <summary>True when the submission finished within <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitUntilDoneAsync(Guid id, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Starts watching for the submission to finish. Call it before the submission is published.</summary>
+    public Watch WatchFor(Guid id) => new(this, id);
+
+    /// <summary>One waiter's registration; dispose it when done waiting.</summary>
+    public sealed class Watch : IDisposable
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        private readonly SubmissionDoneListener _listener;
+        private readonly Guid _id;
+        private readonly TaskCompletionSource _notified = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        internal Watch(SubmissionDoneListener listener, Guid id)
         {
-            while (true)
+            _listener = listener;
+            _id = id;
+            listener.Register(id, _notified);
+        }
+
+        /// <summary>True when the submission finished within <paramref name="timeout"/>.</summary>
+        public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
             {
-                // Register before reading, so a notification between the read and the wait is not lost.
-                var notified = Register(id);
-                try
+                while (true)
                 {
-                    if (await submissions.IsDoneAsync(id, deadline.Token))
+                    var poll = Task.Delay(_listener._listening ? PollWhileListening : PollWithoutListening, deadline.Token);
+                    if (await Task.WhenAny(_notified.Task, poll) == _notified.Task)
                         return true;
-                    await Task.WhenAny(notified.Task, Task.Delay(_listening ? PollWhileListening : PollWithoutListening, deadline.Token));
                     deadline.Token.ThrowIfCancellationRequested();
-                }
-                finally
-                {
-                    Unregister(id, notified);
+                    if (await _listener.IsDoneAsync(_id, deadline.Token))
+                        return true;
                 }
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
-        }
+
+        public void Dispose() => _listener.Unregister(_id, _notified);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -93,16 +108,16 @@ public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, Submissi
         }
     }
 
-    private TaskCompletionSource Register(Guid id)
+    private Task<bool> IsDoneAsync(Guid id, CancellationToken cancellationToken) => submissions.IsDoneAsync(id, cancellationToken);
+
+    private void Register(Guid id, TaskCompletionSource waiter)
     {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_waiters)
         {
             if (!_waiters.TryGetValue(id, out var list))
                 _waiters[id] = list = [];
             list.Add(waiter);
         }
-        return waiter;
     }
 
     private void Unregister(Guid id, TaskCompletionSource waiter)

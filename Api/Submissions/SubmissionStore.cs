@@ -10,12 +10,12 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
     public static readonly IReadOnlyList<string> Statuses = ["queued", "compiling", "running", "done"];
     public static readonly IReadOnlyList<string> Verdicts = ["AC", "WA", "PE", "TLE", "MLE", "OLE", "RE", "CE", "IE"];
 
-    /// <summary>Stores the submission and its inline tests together: a worker never sees one without the other.</summary>
+    /// <summary>Stores the submission and its inline tests together, in one statement: a worker never sees one
+    /// without the other, and the request pays one round trip.</summary>
     public async Task InsertAsync(NewSubmission submission, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(InsertSubmissionSql, new
+        await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             submission.Id,
             submission.Language,
@@ -24,30 +24,26 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
             submission.Stdin,
             Limits = DbJson.Serialize(submission.Limits),
             Checker = submission.Checker is null ? null : DbJson.Serialize(submission.Checker),
-        }, transaction, cancellationToken: cancellationToken));
-        if (submission.Tests.Count > 0)
-            await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
-            {
-                submission.Id,
-                Indexes = submission.Tests.Select(t => t.Index).ToArray(),
-                Inputs = submission.Tests.Select(t => t.Input).ToArray(),
-                ExpectedOutputs = submission.Tests.Select(t => t.ExpectedOutput).ToArray(),
-                Points = submission.Tests.Select(t => t.Points).ToArray(),
-            }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
+            Indexes = submission.Tests.Select(t => t.Index).ToArray(),
+            Inputs = submission.Tests.Select(t => t.Input).ToArray(),
+            ExpectedOutputs = submission.Tests.Select(t => t.ExpectedOutput).ToArray(),
+            Points = submission.Tests.Select(t => t.Points).ToArray(),
+        }, cancellationToken: cancellationToken));
     }
 
-    private const string InsertSubmissionSql = """
-        INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
-        VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb)
-        """;
-
-    private const string InsertTestsSql = """
+    private const string InsertSql = """
+        WITH submission AS (
+            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
+            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb)
+            RETURNING id)
         INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
-        SELECT @Id, t.index, t.input, t.expected_output, t.points
-        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[]) AS t(index, input, expected_output, points)
+        SELECT submission.id, t.index, t.input, t.expected_output, t.points
+        FROM submission,
+             unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[]) AS t(index, input, expected_output, points)
         """;
 
+    /// <summary>Records a publish by the sweeper. The first publish is not recorded: until the sweeper's
+    /// first republish, <c>created_at</c> stands in for it.</summary>
     public async Task MarkPublishedAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

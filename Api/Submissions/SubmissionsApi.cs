@@ -31,12 +31,14 @@ public static class SubmissionsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
 
         await services.Submissions.InsertAsync(submission, cancellationToken);
+        // Watching starts before the publish: a worker may finish before the publish call returns.
+        using var watch = wait == true ? services.DoneListener.WatchFor(submission.Id) : null;
         await services.Dispatcher.TryPublishAsync(submission.Id, cancellationToken);
 
         var status = "queued";
-        if (wait == true)
+        if (watch is not null)
         {
-            await services.DoneListener.WaitUntilDoneAsync(submission.Id, TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
+            await watch.WaitAsync(TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
             var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
             if (view?.Status == "done")
                 return TypedResults.Ok(view);

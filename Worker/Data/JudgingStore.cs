@@ -29,49 +29,45 @@ public sealed record ClaimedSubmission(
         Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)]);
 }
 
-/// <summary>Everything the worker reads and writes in PostgreSQL.</summary>
+/// <summary>Everything the worker reads and writes in PostgreSQL. Judging a submission costs two round trips
+/// (claim, finish), three when it compiles: the database is shared by every worker and the API.</summary>
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
-    private sealed record SubmissionRow(Guid Id, string Language, string Source, Guid? ProblemId, string? Stdin, string? Limits, string? Checker);
-    private sealed record ProblemRow(string Limits, string Checker);
+    private sealed record SubmissionRow(Guid Id, string Language, string Source, string? Stdin, string? Limits, string? Checker,
+        string? ProblemLimits, string? ProblemChecker);
 
+    // One batch: the claim, then the tests (the problem's, or the submission's own).
     private const string ClaimSql = """
-        UPDATE submissions SET status = 'compiling', started_at = now()
-        WHERE id = @id AND status <> 'done'
-        RETURNING id, language, source, problem_id AS ProblemId, stdin, limits::text AS Limits, checker::text AS Checker
-        """;
-    private const string ProblemSql = "SELECT limits::text AS Limits, checker::text AS Checker FROM problems WHERE id = @problemId";
-    private const string ProblemTestsSql = """
-        SELECT index, input, expected_output AS ExpectedOutput, points
-        FROM problem_tests WHERE problem_id = @problemId ORDER BY index
-        """;
-    private const string SubmissionTestsSql = """
-        SELECT index, input, expected_output AS ExpectedOutput, points
-        FROM submission_tests WHERE submission_id = @id ORDER BY index
+        WITH claimed AS (
+            UPDATE submissions
+            SET status = CASE WHEN language = ANY(@uncompiledLanguages) THEN 'running' ELSE 'compiling' END, started_at = now()
+            WHERE id = @id AND status <> 'done'
+            RETURNING id, language, source, problem_id, stdin, limits, checker)
+        SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
+               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker
+        FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
+
+        SELECT index, input, expected_output AS ExpectedOutput, points FROM submission_tests WHERE submission_id = @id
+        UNION ALL
+        SELECT t.index, t.input, t.expected_output, t.points
+        FROM problem_tests t JOIN submissions s ON s.problem_id = t.problem_id WHERE s.id = @id
+        ORDER BY index;
         """;
 
-    /// <summary>Marks the submission as being compiled and loads it. Null when it does not exist or is already done
+    /// <summary>Marks the submission as being compiled (as running, for a language in <paramref name="uncompiledLanguages"/>:
+    /// there is nothing to compile) and loads it with its tests. Null when it does not exist or is already done
     /// (a redelivered message): then there is nothing to do.</summary>
-    public async Task<ClaimedSubmission?> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<ClaimedSubmission?> ClaimAsync(Guid id, IReadOnlyCollection<string> uncompiledLanguages, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<SubmissionRow>(new CommandDefinition(ClaimSql, new { id }, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(ClaimSql,
+            new { id, uncompiledLanguages = uncompiledLanguages.ToArray() }, cancellationToken: cancellationToken));
+        var row = await results.ReadSingleOrDefaultAsync<SubmissionRow>();
         if (row is null)
             return null;
-
-        ProblemRow? problem = null;
-        IEnumerable<TestCase> tests;
-        if (row.ProblemId is { } problemId)
-        {
-            problem = await connection.QuerySingleAsync<ProblemRow>(new CommandDefinition(ProblemSql, new { problemId }, cancellationToken: cancellationToken));
-            tests = await connection.QueryAsync<TestCase>(new CommandDefinition(ProblemTestsSql, new { problemId }, cancellationToken: cancellationToken));
-        }
-        else
-        {
-            tests = await connection.QueryAsync<TestCase>(new CommandDefinition(SubmissionTestsSql, new { id }, cancellationToken: cancellationToken));
-        }
+        var tests = await results.ReadAsync<TestCase>();
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
-            problem?.Limits, problem?.Checker, tests.ToList());
+            row.ProblemLimits, row.ProblemChecker, tests.ToList());
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";
@@ -82,58 +78,58 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         await connection.ExecuteAsync(new CommandDefinition(SetRunningSql, new { id }, cancellationToken: cancellationToken));
     }
 
+    // One statement, so one round trip and atomic. The UPDATE locks the row: a concurrent finisher waits,
+    // then finds the submission done, so it updates nothing and inserts nothing.
     private const string FinishSql = """
-        UPDATE submissions
-        SET status = 'done', verdict = @Verdict, score = @Score, compile_output = @CompileOutput, message = @Message, finished_at = now()
-        WHERE id = @Id AND status <> 'done'
-        """;
-    private const string InsertTestResultSql = """
-        INSERT INTO test_results (submission_id, index, verdict, cpu_time_ms, wall_time_ms, memory_kb, exit_code, signal,
-                                  stdout, stdout_truncated, stderr, stderr_truncated, message)
-        VALUES (@SubmissionId, @Index, @Verdict, @CpuTimeMs, @WallTimeMs, @MemoryKb, @ExitCode, @Signal,
-                @Stdout, @StdoutTruncated, @Stderr, @StderrTruncated, @Message)
+        WITH finished AS (
+            UPDATE submissions
+            SET status = 'done', verdict = @Verdict, score = @Score, compile_output = @CompileOutput, message = @Message, finished_at = now()
+            WHERE id = @Id AND status <> 'done'
+            RETURNING id),
+        results AS (
+            INSERT INTO test_results (submission_id, index, verdict, cpu_time_ms, wall_time_ms, memory_kb, exit_code, signal,
+                                      stdout, stdout_truncated, stderr, stderr_truncated, message)
+            SELECT finished.id, t.*
+            FROM finished,
+                 unnest(@Indexes::int[], @Verdicts::text[], @CpuTimesMs::bigint[], @WallTimesMs::bigint[], @MemoriesKb::bigint[],
+                        @ExitCodes::int[], @Signals::int[], @Stdouts::text[], @StdoutsTruncated::boolean[],
+                        @Stderrs::text[], @StderrsTruncated::boolean[], @Messages::text[]) AS t
+            RETURNING 1)
+        SELECT count(*) FROM finished
         """;
 
-    /// <summary>Writes the verdict and every test result in one transaction (the schema's trigger announces it on
+    /// <summary>Writes the verdict and every test result in one statement (the schema's trigger announces it on
     /// <c>submission_done</c> when it commits).
     /// Returns false, writing nothing, when the submission was already done (another worker finished it first).</summary>
     public async Task<bool> FinishAsync(Guid id, JudgeOutcome outcome, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        // The UPDATE goes first: it locks the row, so a concurrent finisher waits here and then finds the submission done.
-        var updated = await connection.ExecuteAsync(new CommandDefinition(FinishSql, new
+        var tests = outcome.Tests;
+        var finished = await connection.ExecuteScalarAsync<long>(new CommandDefinition(FinishSql, new
         {
             Id = id,
             Verdict = outcome.Verdict.ToString(),
             outcome.Score,
-            CompileOutput = outcome.CompileOutput?.Replace('\0', '\uFFFD'),
-            Message = outcome.Message?.Replace('\0', '\uFFFD'),
-        }, transaction, cancellationToken: cancellationToken));
-        if (updated == 0)
-            return false;
-
-        var rows = outcome.Tests.Select(t => new
-        {
-            SubmissionId = id,
-            t.Index,
-            Verdict = t.Verdict.ToString(),
-            t.CpuTimeMs,
-            t.WallTimeMs,
-            t.MemoryKb,
-            t.ExitCode,
-            t.Signal,
-            t.Stdout,
-            t.StdoutTruncated,
-            t.Stderr,
-            t.StderrTruncated,
-            Message = t.Message?.Replace('\0', '\uFFFD'),
-        });
-        await connection.ExecuteAsync(new CommandDefinition(InsertTestResultSql, rows, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            CompileOutput = WithoutNul(outcome.CompileOutput),
+            Message = WithoutNul(outcome.Message),
+            Indexes = tests.Select(t => t.Index).ToArray(),
+            Verdicts = tests.Select(t => t.Verdict.ToString()).ToArray(),
+            CpuTimesMs = tests.Select(t => t.CpuTimeMs).ToArray(),
+            WallTimesMs = tests.Select(t => t.WallTimeMs).ToArray(),
+            MemoriesKb = tests.Select(t => t.MemoryKb).ToArray(),
+            ExitCodes = tests.Select(t => t.ExitCode).ToArray(),
+            Signals = tests.Select(t => t.Signal).ToArray(),
+            Stdouts = tests.Select(t => t.Stdout).ToArray(),
+            StdoutsTruncated = tests.Select(t => t.StdoutTruncated).ToArray(),
+            Stderrs = tests.Select(t => t.Stderr).ToArray(),
+            StderrsTruncated = tests.Select(t => t.StderrTruncated).ToArray(),
+            Messages = tests.Select(t => WithoutNul(t.Message)).ToArray(),
+        }, cancellationToken: cancellationToken));
+        return finished > 0;
     }
+
+    /// <summary>PostgreSQL text cannot hold NUL.</summary>
+    private static string? WithoutNul(string? text) => text?.Replace('\0', '\uFFFD');
 
     /// <summary>Gives up on a submission: IE with the reason, unless it is already done.</summary>
     public Task<bool> MarkInternalErrorAsync(Guid id, string reason, CancellationToken cancellationToken) =>

@@ -19,7 +19,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     // One per slot: each submission being judged runs one sandbox at a time.
     private readonly SandboxThreads threads = new(options.Value.Slots);
 
-    /// <param name="compiled">Called once the program compiled, before the first test runs.</param>
+    /// <param name="compiled">Called once the program compiled, before the first test runs; not called for a
+    /// language with nothing to compile.</param>
     public async Task<JudgeOutcome> JudgeAsync(SubmissionToJudge submission, Func<Task> compiled, CancellationToken cancellationToken)
     {
         var language = languages.Find(submission.LanguageId);
@@ -53,7 +54,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                     return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
             }
 
-            await compiled();
+            if (language.Compile is not null)
+                await compiled();
 
             var results = new List<TestResult>(submission.Tests.Count);
             foreach (var test in submission.Tests)

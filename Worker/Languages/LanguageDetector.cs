@@ -120,4 +120,7 @@ public sealed class LanguageSet(IReadOnlyList<DetectedLanguage> languages)
     private readonly Dictionary<string, Language> byId = languages.ToDictionary(l => l.Language.Id, l => l.Language);
 
     public Language? Find(string id) => byId.GetValueOrDefault(id);
+
+    /// <summary>The languages with nothing to compile: their submissions go straight from queued to running.</summary>
+    public IReadOnlyList<string> Uncompiled { get; } = [.. languages.Where(l => l.Language.Compile is null).Select(l => l.Language.Id)];
 }

@@ -1,6 +1,7 @@
 using Judge.Contracts;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
+using Judge.Worker.Languages;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace Judge.Worker.Messaging;
 /// committed, so a worker that dies mid-judge leaves it to be redelivered; a redelivery for a
 /// submission that is already done finds nothing to claim and does nothing.
 /// </summary>
-public sealed class JudgeSubmissionConsumer(JudgingStore store, SubmissionJudge judge, IOptions<WorkerOptions> options,
+public sealed class JudgeSubmissionConsumer(JudgingStore store, SubmissionJudge judge, LanguageSet languages, IOptions<WorkerOptions> options,
     ILogger<JudgeSubmissionConsumer> logger) : IConsumer<JudgeSubmission>
 {
     public async Task Consume(ConsumeContext<JudgeSubmission> context)
@@ -20,7 +21,7 @@ public sealed class JudgeSubmissionConsumer(JudgingStore store, SubmissionJudge 
         var id = context.Message.SubmissionId;
         var cancellationToken = context.CancellationToken;
 
-        var claimed = await store.ClaimAsync(id, cancellationToken);
+        var claimed = await store.ClaimAsync(id, languages.Uncompiled, cancellationToken);
         if (claimed is null)
         {
             logger.LogInformation("Submission {SubmissionId} is already done or does not exist; nothing to do", id);

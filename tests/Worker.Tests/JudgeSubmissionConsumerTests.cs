@@ -249,6 +249,23 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_claim_marks_a_compiled_language_compiling_and_one_with_nothing_to_compile_running()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var compiled = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+        var interpreted = await worker.InsertSubmissionAsync("bash", "echo 1", tests: [("1", "1", 1)]);
+        var store = new Data.JudgingStore(postgres.DataSource);
+
+        var claimedCompiled = await store.ClaimAsync(compiled, ["bash"], CancellationToken.None);
+        var claimedInterpreted = await store.ClaimAsync(interpreted, ["bash"], CancellationToken.None);
+
+        Assert.Equal("compiling", (await worker.SubmissionAsync(compiled)).Status);
+        Assert.Equal("running", (await worker.SubmissionAsync(interpreted)).Status);
+        Assert.Equal(["1"], claimedCompiled!.Tests.Select(t => t.Input));
+        Assert.Equal(["1"], claimedInterpreted!.Tests.Select(t => t.Input));
+    }
+
+    [Fact]
     public async Task Languages_are_advertised_refreshed_and_withdrawn_per_worker()
     {
         var store = new Data.JudgingStore(postgres.DataSource);
