@@ -135,18 +135,25 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
     public Task<bool> MarkInternalErrorAsync(Guid id, string reason, CancellationToken cancellationToken) =>
         FinishAsync(id, JudgeOutcome.InternalError(reason), cancellationToken);
 
-    private const string UpsertLanguageSql = """
+    private const string UpsertLanguagesSql = """
         INSERT INTO worker_languages (worker_id, language_id, name, version, last_seen)
-        VALUES (@WorkerId, @LanguageId, @Name, @Version, now())
+        SELECT @workerId, l.id, l.name, l.version, now()
+        FROM unnest(@Ids::text[], @Names::text[], @Versions::text[]) AS l(id, name, version)
         ON CONFLICT (worker_id, language_id) DO UPDATE SET name = excluded.name, version = excluded.version, last_seen = now()
         """;
 
-    /// <summary>Advertises (or re-advertises, refreshing <c>last_seen</c>) the languages this worker runs.</summary>
-    public async Task AdvertiseLanguagesAsync(string workerId, IEnumerable<DetectedLanguage> languages, CancellationToken cancellationToken)
+    /// <summary>Advertises (or re-advertises, refreshing <c>last_seen</c>) the languages this worker runs, all in one
+    /// statement: the Api never lists only some of them.</summary>
+    public async Task AdvertiseLanguagesAsync(string workerId, IReadOnlyList<DetectedLanguage> languages, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = languages.Select(l => new { WorkerId = workerId, LanguageId = l.Language.Id, l.Language.Name, l.Version });
-        await connection.ExecuteAsync(new CommandDefinition(UpsertLanguageSql, rows, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(UpsertLanguagesSql, new
+        {
+            workerId,
+            Ids = languages.Select(l => l.Language.Id).ToArray(),
+            Names = languages.Select(l => l.Language.Name).ToArray(),
+            Versions = languages.Select(l => l.Version).ToArray(),
+        }, cancellationToken: cancellationToken));
     }
 
     private const string WithdrawLanguagesSql = "DELETE FROM worker_languages WHERE worker_id = @workerId";
