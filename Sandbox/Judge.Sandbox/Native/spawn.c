@@ -26,13 +26,15 @@
  *
  * The child shares the parent's memory until execve, so it only reads what C# marshalled, calls
  * plain syscall wrappers (no malloc, no stdio, no locks), and writes nothing but its own stack.
+ * Credentials change through raw syscalls (set_ids below), never glibc's setresuid and friends:
+ * in a multithreaded process those take a glibc lock and signal every thread of the process, and
+ * the child would do it with the parent's thread list (a lock held at clone time is held forever).
  * It also shares the calling thread's errno; the parent thread reads errno only while the child is
  * blocked on "go", and keeps every signal blocked, so neither sees the other's value.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/close_range.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -247,11 +249,11 @@ static int child_main(void *arg)
      * we create would fail with EOVERFLOW). Become its root, and shed the caller's supplementary
      * groups: setgroups stays allowed because the mapping was written by host root, and the program
      * can never call it again, as it ends with no capabilities. */
-    if (setresgid(0, 0, 0) < 0)
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0)
         child_fail(err, STAGE_SETGID, 0);
-    if (setgroups(0, NULL) < 0)
+    if (syscall(SYS_setgroups, 0, NULL) < 0)
         child_fail(err, STAGE_SETGROUPS, 0);
-    if (setresuid(0, 0, 0) < 0)
+    if (syscall(SYS_setresuid, 0, 0, 0) < 0)
         child_fail(err, STAGE_SETUID, 0);
 
     /* Now inside the run's cgroup: make it our cgroup namespace root. Optional on old kernels. */
@@ -294,9 +296,9 @@ static int child_main(void *arg)
 
     if (drop_bounding_set() < 0)
         child_fail(err, STAGE_CAPS, 0);
-    if (!req->keep_root && setresgid(req->gid, req->gid, req->gid) < 0)
+    if (!req->keep_root && syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
         child_fail(err, STAGE_SETGID, 0);
-    if (!req->keep_root && setresuid(req->uid, req->uid, req->uid) < 0)
+    if (!req->keep_root && syscall(SYS_setresuid, req->uid, req->uid, req->uid) < 0)
         child_fail(err, STAGE_SETUID, 0);
     if (clear_capabilities() < 0)
         child_fail(err, STAGE_CAPS, 0);
