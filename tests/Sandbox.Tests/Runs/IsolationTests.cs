@@ -47,6 +47,18 @@ public sealed partial class IsolationTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public void Program_runs_in_a_network_namespace_other_than_the_hosts()
+    {
+        string host = new FileInfo("/proc/self/ns/net").LinkTarget!;
+
+        (SandboxResult result, string stdout) = Run(["/usr/bin/readlink", "/proc/self/ns/net"]);
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.StartsWith("net:[", stdout);
+        Assert.NotEqual(host, stdout.Trim());
+    }
+
+    [Fact]
     public void Program_cannot_connect_to_a_port_open_on_the_host_loopback()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
