@@ -5,8 +5,10 @@
 // timed from POST to final verdict (?wait=true). Sandbox only: the same program on the same input, run by
 // SandboxRunner exactly as the worker runs a test, with as many runs in parallel as the worker has slots.
 // The ratio of the two rates is the overhead of HTTP, broker and database (target: pipeline >= 0.8 x sandbox).
+// The two alternate in rounds (pipeline, sandbox, pipeline, sandbox, ...) so that both meet the same
+// machine: on these shared hosts the sandbox-only rate alone moved by 20 % between runs minutes apart.
 //
-// Usage: Pipeline.Bench [submissions=200] [in-flight=8]   (as root, with scripts/services.sh start and env)
+// Usage: Pipeline.Bench [submissions=200] [in-flight=8] [rounds=3]   (as root, with scripts/services.sh start and env)
 using System.Diagnostics;
 using System.Text;
 using Judge.EndToEnd;
@@ -19,18 +21,30 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 int submissions = args.Length > 0 ? int.Parse(args[0]) : 200;
 int inFlight = args.Length > 1 ? int.Parse(args[1]) : 8;
+int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
 int slots = Environment.ProcessorCount; // the worker's default number of slots; set explicitly below so both halves agree
 
-Console.WriteLine($"Pipeline.Bench: {submissions} submissions, {inFlight} in flight, {slots} worker slots; "
+Console.WriteLine($"Pipeline.Bench: {submissions} submissions in {rounds} rounds, {inFlight} in flight, {slots} worker slots; "
     + $"{Environment.ProcessorCount} cores; load average {Bench.LoadAverage()} at start");
 
 var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.Now:yyyyMMdd-HHmmss}.log");
-var pipeline = await Bench.PipelineAsync(log, submissions, inFlight, slots);
-var runOnly = Bench.SandboxOnly(submissions, slots);
+await using var stack = await Bench.StartAsync(log, inFlight, slots);
+var pipelineRounds = new List<Measurement>();
+var sandboxRounds = new List<Measurement>();
+for (var round = 0; round < rounds; round++)
+{
+    var count = submissions / rounds + (round < submissions % rounds ? 1 : 0);
+    pipelineRounds.Add(await Bench.PipelineAsync(stack, count, inFlight));
+    sandboxRounds.Add(Bench.SandboxOnly(count, slots));
+    Console.WriteLine($"round {round + 1}: pipeline {pipelineRounds[^1].Rate:F1}/s, sandbox only {sandboxRounds[^1].Rate:F1}/s, "
+        + $"ratio {pipelineRounds[^1].Rate / sandboxRounds[^1].Rate:F2}");
+}
+var pipeline = Measurement.Sum(pipelineRounds);
+var runOnly = Measurement.Sum(sandboxRounds);
 
 Console.WriteLine();
 Console.WriteLine($"load average at end: {Bench.LoadAverage()}; Api and Worker log: {log}");
-Console.WriteLine($"{"measure",-56}{"rate /s",9}{"p50 ms",9}{"p99 ms",9}{"failed",8}");
+Console.WriteLine($"{"measure (all rounds)",-56}{"rate /s",9}{"p50 ms",9}{"p99 ms",9}{"failed",8}");
 Console.WriteLine($"{"pipeline: POST to verdict",-56}{pipeline.Rate,9:F1}{pipeline.P50,9:F0}{pipeline.P99,9:F0}{pipeline.Failed,8}");
 Console.WriteLine($"{"sandbox only: test run",-56}{runOnly.Rate,9:F1}{runOnly.P50,9:F0}{runOnly.P99,9:F0}{runOnly.Failed,8}");
 Console.WriteLine();
@@ -42,6 +56,9 @@ namespace Judge.Pipeline.Bench
     internal sealed record Measurement(int Count, double Seconds, List<double> LatenciesMs, int Failed)
     {
         public double Rate => Count / Seconds;
+
+        public static Measurement Sum(IReadOnlyList<Measurement> parts) =>
+            new(parts.Sum(m => m.Count), parts.Sum(m => m.Seconds), [.. parts.SelectMany(m => m.LatenciesMs)], parts.Sum(m => m.Failed));
         public double P50 => Percentile(0.50);
         public double P99 => Percentile(0.99);
 
@@ -65,30 +82,43 @@ namespace Judge.Pipeline.Bench
 
         public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
-        public static async Task<Measurement> PipelineAsync(string log, int count, int inFlight, int slots)
+        private static readonly SubmissionRequest Request = new("python3", Source)
         {
-            await using var stack = await JudgeStack.StartAsync(log, new Dictionary<string, string>
+            Tests = [new Judge.EndToEnd.TestCase(Input, Expected)],
+            Limits = new Judge.EndToEnd.Limits((int)Limits.CpuTimeMs, (int)Limits.WallTimeMs, (int)Limits.MemoryKb, Limits.Processes, (int)Limits.OutputKb),
+        };
+
+        /// <summary>Starts the Api and the Worker on a fresh database and virtual host, and warms them up.</summary>
+        public static async Task<JudgeStack> StartAsync(string log, int inFlight, int slots)
+        {
+            var stack = await JudgeStack.StartAsync(log, new Dictionary<string, string>
             {
                 ["Worker__Slots"] = slots.ToString(),
                 ["Judge__WaitTimeoutSeconds"] = "120",
             });
-            if (!stack.Languages.Any(l => l.Id == "python3"))
-                throw new InvalidOperationException("the worker does not offer python3");
-            var request = new SubmissionRequest("python3", Source)
+            try
             {
-                Tests = [new Judge.EndToEnd.TestCase(Input, Expected)],
-                Limits = new Judge.EndToEnd.Limits((int)Limits.CpuTimeMs, (int)Limits.WallTimeMs, (int)Limits.MemoryKb, Limits.Processes, (int)Limits.OutputKb),
-            };
+                if (!stack.Languages.Any(l => l.Id == "python3"))
+                    throw new InvalidOperationException("the worker does not offer python3");
+                // Warm-up, not measured: connection pools, the Python image, and the JIT in both processes, whose tiered
+                // compilation keeps recompiling hot paths for the first several hundred requests (measured: with 100 warm-up
+                // submissions the rate was 0.35 of the sandbox's, with 1500 in all 0.59): steady state is what counts.
+                await RunConcurrentlyAsync(WarmUpSubmissions, inFlight, () => stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(2)));
+                return stack;
+            }
+            catch
+            {
+                await stack.DisposeAsync();
+                throw;
+            }
+        }
 
-            // Warm-up, not measured: connection pools, the Python image, and the JIT in both processes, whose tiered
-            // compilation keeps recompiling hot paths for the first several hundred requests (measured: with 100 warm-up
-            // submissions the rate was 0.35 of the sandbox's, with 1500 in all 0.59): steady state is what counts.
-            await RunConcurrentlyAsync(WarmUpSubmissions, inFlight, () => stack.Client.JudgeAsync(request, TimeSpan.FromMinutes(2)));
-
+        public static async Task<Measurement> PipelineAsync(JudgeStack stack, int count, int inFlight)
+        {
             var verdicts = new List<string?>();
             var measurement = await RunConcurrentlyAsync(count, inFlight, async () =>
             {
-                var submission = await stack.Client.JudgeAsync(request, TimeSpan.FromMinutes(5));
+                var submission = await stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(5));
                 lock (verdicts)
                     verdicts.Add(submission.Verdict);
             });
