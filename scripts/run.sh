@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the private services, then the Api and one Worker in the foreground.
-# Ctrl-C stops the Api and the Worker; the services keep running (`make services-stop`).
+# Ctrl-C stops all it started: the Api and the Worker, and PostgreSQL and RabbitMQ unless they
+# were already running before (then they keep running; `make services-stop` stops them).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,6 +9,8 @@ cd "$repo_root"
 configuration="${CONFIGURATION:-Debug}"
 api_url="${JUDGE_API_URL:-http://127.0.0.1:8080}"
 
+services_were_running=false
+scripts/services.sh status >/dev/null 2>&1 && services_were_running=true
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
@@ -18,16 +21,17 @@ dotnet build Worker/Judge.Worker.csproj -c "$configuration"
 
 app_pids=()
 # shellcheck disable=SC2317  # only ever called from the traps below
-stop_apps() {
+stop_all() {
     trap - INT TERM EXIT
     if ((${#app_pids[@]} > 0)); then
         echo "stopping the Api and the Worker"
         kill -TERM "${app_pids[@]}" 2>/dev/null || true
         wait "${app_pids[@]}" 2>/dev/null || true
     fi
+    $services_were_running || scripts/services.sh stop || true
 }
-trap stop_apps EXIT
-trap 'stop_apps; exit 130' INT TERM
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
 
 # Each app runs from its output folder, where its appsettings*.json files are.
 start_app() {
@@ -40,7 +44,7 @@ start_app Api Judge.Api.dll --urls "$api_url"
 start_app Worker Judge.Worker.dll
 
 echo
-echo "Judge API: $api_url   (Ctrl-C to stop the Api and the Worker)"
+echo "Judge API: $api_url   (Ctrl-C stops everything this command started)"
 echo
 
 # When either app exits on its own, stop the other and pass its status on.
