@@ -50,16 +50,7 @@ public sealed class AttackFixture : IDisposable
         #include <sys/wait.h>
         #include <unistd.h>
 
-        static void report(const char *what, long rc)
-        {
-            if (rc < 0)
-                printf("%s %s\n", what, strerrorname_np(errno));
-            else
-                printf("%s ok\n", what);
-            fflush(stdout);
-        }
-
-        """;
+        """ + HostPrograms.CReport + "\n";
 
     /// <summary>Counts what is left in /tmp and /box: the run after an attack must start clean.</summary>
     private const string Healthy = """

@@ -9,6 +9,19 @@ namespace Judge.Testing;
 /// </summary>
 public static class HostPrograms
 {
+    /// <summary>C for attack programs (needs stdio.h, string.h, errno.h and _GNU_SOURCE): <c>report</c> prints one
+    /// line per attempt, "&lt;what&gt; ok" when the call succeeded, "&lt;what&gt; &lt;ERRNO&gt;" when it failed.</summary>
+    public const string CReport = """
+        static void report(const char *what, long rc)
+        {
+            if (rc < 0)
+                printf("%s %s\n", what, strerrorname_np(errno));
+            else
+                printf("%s ok\n", what);
+            fflush(stdout);
+        }
+        """;
+
     /// <summary>Compiles C statically (so its root image is the one file) into <paramref name="directory"/>; returns the binary.</summary>
     public static string CompileStaticC(string directory, string name, string source, IEnumerable<string> extraFlags)
     {

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using System.Text;
 
 namespace Judge.Worker.Tests;
@@ -22,16 +23,7 @@ internal static class HostileSubmissionPrograms
         #include <sys/stat.h>
         #include <unistd.h>
 
-        static void report(const char *what, long rc)
-        {
-            if (rc < 0)
-                printf("%s %s\n", what, strerrorname_np(errno));
-            else
-                printf("%s ok\n", what);
-            fflush(stdout);
-        }
-
-        """;
+        """ + HostPrograms.CReport + "\n";
 
     /// <summary>Every name the worker or the runner uses for a file after a compile or a run, and a few that look like "..".</summary>
     public static readonly string[] WorkerFileNames =
