@@ -11,14 +11,6 @@ api_url="${JUDGE_API_URL:-http://127.0.0.1:8080}"
 
 services_were_running=false
 scripts/services.sh status >/dev/null 2>&1 && services_were_running=true
-scripts/services.sh start
-eval "$(scripts/services.sh env)"
-export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
-export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
-
-dotnet build Api/Judge.Api.csproj -c "$configuration"
-dotnet build Worker/Judge.Worker.csproj -c "$configuration"
-
 app_pids=()
 # shellcheck disable=SC2317  # only ever called from the traps below
 stop_all() {
@@ -30,8 +22,17 @@ stop_all() {
     fi
     $services_were_running || scripts/services.sh stop || true
 }
+# Set before anything starts: a failed build or start stops what came up before it.
 trap stop_all EXIT
 trap 'stop_all; exit 130' INT TERM
+
+scripts/services.sh start
+eval "$(scripts/services.sh env)"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+
+dotnet build Api/Judge.Api.csproj -c "$configuration"
+dotnet build Worker/Judge.Worker.csproj -c "$configuration"
 
 # Each app runs from its output folder, where its appsettings*.json files are.
 start_app() {

@@ -26,7 +26,7 @@
  *
  * The child shares the parent's memory until execve, so it only reads what C# marshalled, calls
  * plain syscall wrappers (no malloc, no stdio, no locks), and writes nothing but its own stack.
- * Credentials change through raw syscalls (set_ids below), never glibc's setresuid and friends:
+ * Credentials change through raw syscall(SYS_setres[ug]id, ...), never glibc's setresuid and friends:
  * in a multithreaded process those take a glibc lock and signal every thread of the process, and
  * the child would do it with the parent's thread list (a lock held at clone time is held forever).
  * It also shares the calling thread's errno; the parent thread reads errno only while the child is
