@@ -10,6 +10,7 @@ internal sealed class BpfAssembler
     private const ushort LdWordAbs = 0x00 | 0x00 | 0x20;   // BPF_LD | BPF_W | BPF_ABS
     private const ushort JumpEqual = 0x05 | 0x10 | 0x00;   // BPF_JMP | BPF_JEQ | BPF_K
     private const ushort JumpAnyBit = 0x05 | 0x40 | 0x00;  // BPF_JMP | BPF_JSET | BPF_K
+    private const ushort JumpAtLeast = 0x05 | 0x30 | 0x00; // BPF_JMP | BPF_JGE | BPF_K
     private const ushort Return = 0x06 | 0x00;             // BPF_RET | BPF_K
 
     /// <summary>Jump target meaning "the next instruction".</summary>
@@ -23,6 +24,9 @@ internal sealed class BpfAssembler
 
     /// <summary>if (A == k) goto ifTrue else goto ifFalse.</summary>
     public void JumpIfEqual(uint k, string ifTrue, string ifFalse = Next) => _code.Add((JumpEqual, ifTrue, ifFalse, k));
+
+    /// <summary>if (A &gt;= k) goto ifTrue else goto ifFalse.</summary>
+    public void JumpIfAtLeast(uint k, string ifTrue, string ifFalse = Next) => _code.Add((JumpAtLeast, ifTrue, ifFalse, k));
 
     /// <summary>if (A &amp; bits) goto ifTrue else goto ifFalse.</summary>
     public void JumpIfAnyBit(uint bits, string ifTrue, string ifFalse = Next) => _code.Add((JumpAnyBit, ifTrue, ifFalse, bits));

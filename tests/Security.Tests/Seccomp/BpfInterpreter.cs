@@ -28,14 +28,19 @@ public static class BpfInterpreter
 {
     private const int MaxInstructions = 4096, DataSize = 64;
 
-    public static uint Run(IReadOnlyList<SockFilter> program, SeccompData input)
+    public static uint Run(IReadOnlyList<SockFilter> program, SeccompData input) => Run(program, input, out _);
+
+    /// <param name="steps">How many instructions ran before the return.</param>
+    public static uint Run(IReadOnlyList<SockFilter> program, SeccompData input, out int steps)
     {
         Validate(program);
         byte[] data = input.ToBytes();
+        steps = 0;
         uint a = 0, x = 0;
         int pc = 0;
         while (true)
         {
+            steps++;
             SockFilter insn = program[pc];
             int cls = insn.Code & 0x07;
             switch (cls)

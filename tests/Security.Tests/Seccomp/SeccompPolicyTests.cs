@@ -55,6 +55,42 @@ public sealed class SeccompPolicyTests
     }
 
     [Theory, MemberData(nameof(Architectures))]
+    public void Every_syscall_number_gets_the_action_its_list_gives_it_and_all_others_are_allowed(string arch)
+    {
+        Abi abi = Get(arch);
+        var expected = new Dictionary<uint, uint>();
+        foreach (string name in SeccompPolicy.Denied.Where(n => abi.Table.Find(n) is not null))
+            expected[Nr(abi, name)] = Eperm;
+        foreach (string name in SeccompPolicy.Unimplemented.Where(n => abi.Table.Find(n) is not null))
+            expected[Nr(abi, name)] = Enosys;
+        uint clone = Nr(abi, "clone"), personality = Nr(abi, "personality");
+
+        // Every number up to well past the highest the table knows (arguments all zero: plain fork, PER_LINUX).
+        uint highest = abi.Table.Numbers.Values.Max();
+        for (uint nr = 0; nr <= highest + 64; nr++)
+        {
+            uint want = expected.GetValueOrDefault(nr, Allow);
+            Assert.True(Decide(abi, nr) == want, $"syscall {nr} on {arch}: got {Decide(abi, nr):x}, want {want:x}");
+        }
+        Assert.Equal(Allow, Decide(abi, clone));
+        Assert.Equal(Allow, Decide(abi, personality));
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void No_syscall_number_walks_a_long_path_through_the_filter(string arch)
+    {
+        // The kernel runs the filter for every syscall number when it is installed (each run's setup pays
+        // for it): a binary search keeps every path short, where a linear list made each one ~65 steps.
+        Abi abi = Get(arch);
+        var program = SeccompPolicy.For(abi.Architecture);
+
+        int longest = Enumerable.Range(0, (int)abi.Table.Numbers.Values.Max() + 1)
+            .Max(nr => { BpfInterpreter.Run(program, new SeccompData((uint)nr, abi.AuditArch), out int steps); return steps; });
+
+        Assert.InRange(longest, 1, 16);
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
     public void Clone3_and_io_uring_look_unimplemented_so_libc_falls_back(string arch)
     {
         Abi abi = Get(arch);
