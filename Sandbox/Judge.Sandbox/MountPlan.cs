@@ -25,7 +25,10 @@ internal sealed class MountPlan(string stagingRoot)
     public IReadOnlyList<Step> Steps => _steps;
 
     /// <summary>The whole plan for one run: read-only image, /proc, /dev, /tmp, /box, binds, then the root itself read-only.</summary>
-    public static MountPlan For(SandboxSpec spec, string stagingRoot, string imageDirectory, IReadOnlyList<ImageEntry> imageEntries, string workDir)
+    /// <param name="workDir">The host directory shown at /box; null: a fresh tmpfs of <see cref="SandboxLimits.BoxBytes"/>,
+    /// owned by <paramref name="boxOwner"/> (an id inside the sandbox).</param>
+    public static MountPlan For(SandboxSpec spec, string stagingRoot, string imageDirectory, IReadOnlyList<ImageEntry> imageEntries,
+        string? workDir, uint boxOwner)
     {
         var plan = new MountPlan(stagingRoot);
         plan.Add(new Step(Kind.Mount, stagingRoot, "/", "judge-root", "tmpfs", "size=1m,nr_inodes=4096,mode=0755", MsNosuid | MsNodev));
@@ -38,7 +41,10 @@ internal sealed class MountPlan(string stagingRoot)
         plan.AddProc();
         plan.AddDev();
         plan.AddTmp(spec.Limits.TmpBytes);
-        plan.AddBind(workDir, "/box", writable: true, isDirectory: true);
+        if (workDir is null)
+            plan.AddFreshBox(spec.Limits.BoxBytes, boxOwner);
+        else
+            plan.AddBind(workDir, "/box", writable: true, isDirectory: true);
         foreach (BindMount bind in spec.Binds)
             plan.AddBind(bind.Source, bind.Target, bind.Writable, Directory.Exists(bind.Source));
         plan.Add(new Step(Kind.Remount, stagingRoot, "/", Flags: MsRemount | MsRdonly | MsNosuid | MsNodev));
@@ -81,10 +87,20 @@ internal sealed class MountPlan(string stagingRoot)
     private void AddTmp(long bytes)
     {
         MakeDirectories("/tmp");
-        // nr_inodes caps inode exhaustion the same way size caps disk fill.
-        long inodes = Math.Clamp(bytes / 4096, 64, 1 << 20);
-        Add(new Step(Kind.Mount, HostPath("/tmp"), "/tmp", "judge-tmp", "tmpfs", $"size={bytes},nr_inodes={inodes},mode=1777", MsNosuid | MsNodev));
+        Add(new Step(Kind.Mount, HostPath("/tmp"), "/tmp", "judge-tmp", "tmpfs", TmpfsOptions(bytes) + ",mode=1777", MsNosuid | MsNodev));
     }
+
+    /// <summary>Mounted in the sandbox's own mount namespace, so the host has nothing to create or clean up, and
+    /// it is gone with the run's last process. Its uid/gid options are read in the sandbox's user namespace.</summary>
+    private void AddFreshBox(long bytes, uint owner)
+    {
+        MakeDirectories("/box");
+        Add(new Step(Kind.Mount, HostPath("/box"), "/box", "judge-box", "tmpfs", TmpfsOptions(bytes) + $",mode=0755,uid={owner},gid={owner}",
+            MsNosuid | MsNodev));
+    }
+
+    /// <summary>A tmpfs capped in bytes and, in proportion, in inodes: nr_inodes caps inode exhaustion the way size caps disk fill.</summary>
+    internal static string TmpfsOptions(long bytes) => $"size={bytes},nr_inodes={Math.Clamp(bytes / 4096, 64, 1 << 20)}";
 
     private void AddBind(string source, string shown, bool writable, bool isDirectory)
     {

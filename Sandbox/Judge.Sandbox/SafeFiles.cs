@@ -25,7 +25,7 @@ public static class SafeFiles
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         if (sizeLimitBytes is { } size)
-            Syscalls.MountTmpfs(path, $"size={size},nr_inodes={Math.Clamp(size / 4096, 64, 1 << 20)},mode=0755");
+            Syscalls.MountTmpfs(path, MountPlan.TmpfsOptions(size) + ",mode=0755");
         return path;
     }
 

@@ -25,7 +25,6 @@ public sealed class SandboxRunner
     private readonly HostIds _ids;
     private readonly ConcurrentDictionary<string, IReadOnlyList<ImageEntry>> _imageEntries = new();
     private readonly string _stagingRoot;
-    private readonly string _workRoot;
     // Process-wide: several runners in one process share the cgroup parent, so run names must not repeat.
     private static long s_runs;
 
@@ -36,10 +35,9 @@ public sealed class SandboxRunner
         _images = new ImageBuilder(Options.ImageCacheDirectory);
         _ids = new HostIds(Path.Combine(Options.StateDirectory, "ids"), Options.HostIdRangeStart, Options.HostIdSlots);
         _stagingRoot = Path.Combine(Options.StateDirectory, "root");
-        _workRoot = Path.Combine(Options.StateDirectory, "work");
         _stateDirectories = new Lazy<bool>(() =>
         {
-            foreach (string dir in new[] { _stagingRoot, _workRoot, Path.Combine(Options.StateDirectory, "ids") })
+            foreach (string dir in new[] { _stagingRoot, Path.Combine(Options.StateDirectory, "ids") })
                 Directory.CreateDirectory(dir);
             return true;
         }, LazyThreadSafetyMode.PublicationOnly); // a failure is tried again on the next run, not remembered
@@ -54,28 +52,18 @@ public sealed class SandboxRunner
     public ICgroupDriver Cgroups => _cgroups.Value;
 
     /// <summary>
-    /// Kills and removes what runs of crashed processes left behind: their cgroups and fresh work dirs
-    /// (named after the process that made them, so the runs of live processes sharing them are left
-    /// alone). Call at start-up.
+    /// Kills and removes the cgroups that runs of crashed processes left behind (named after the process
+    /// that made them, so the runs of live processes sharing the parent are left alone). Call at start-up.
+    /// A run leaves nothing else on the host: its fresh /box lives in its own mount namespace.
     /// </summary>
-    public void RemoveStaleRuns()
-    {
-        Cgroups.RemoveStaleRuns(name => CreatorIsGone(name, "run"));
-        if (Directory.Exists(_workRoot))
-        {
-            foreach (string box in Directory.EnumerateDirectories(_workRoot).Where(dir => CreatorIsGone(Path.GetFileName(dir), "box")))
-                SafeFiles.RemoveTree(box);
-        }
-    }
+    public void RemoveStaleRuns() => Cgroups.RemoveStaleRuns(CreatorIsGone);
 
     private static string RunName(long run) => $"run-{Environment.ProcessId}-{run}";
 
-    private static readonly string BoxPrefix = $"box-{Environment.ProcessId}-";
-
-    /// <summary>True for a name "kind-pid-..." (see <see cref="RunName"/>, <see cref="BoxPrefix"/>) whose process no longer
-    /// exists; other names are not ours to remove.</summary>
-    private static bool CreatorIsGone(string name, string kind) =>
-        name.Split('-') is [var k, var pid, _] && k == kind && int.TryParse(pid, out int value) && !Directory.Exists($"/proc/{value}");
+    /// <summary>True for a name "run-pid-n" (see <see cref="RunName"/>) whose process no longer exists; other names
+    /// are not ours to remove.</summary>
+    private static bool CreatorIsGone(string name) =>
+        name.Split('-') is ["run", var pid, _] && int.TryParse(pid, out int value) && !Directory.Exists($"/proc/{value}");
 
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
@@ -99,8 +87,8 @@ public sealed class SandboxRunner
     {
         public HostIds.Lease? Ids;
         public IRunCgroup? Cgroup;
-        public string? FreshWorkDir;
-        public string WorkDir = "";
+        /// <summary>The caller's work dir, bound at /box; null: /box is a fresh tmpfs the child mounts.</summary>
+        public string? WorkDir;
         public string ImageDirectory = "";
         public IReadOnlyList<ImageEntry> ImageEntries = [];
         public string ExecPath = "";
@@ -120,15 +108,7 @@ public sealed class SandboxRunner
             }
             finally
             {
-                try
-                {
-                    if (FreshWorkDir is not null)
-                        SafeFiles.RemoveTree(FreshWorkDir);
-                }
-                finally
-                {
-                    Ids?.Dispose();
-                }
+                Ids?.Dispose();
             }
         }
     }
@@ -139,25 +119,21 @@ public sealed class SandboxRunner
         ResolveRoot(spec, run);
         run.Ids = _ids.Acquire();
 
-        if (spec.WorkDir is null)
-        {
-            run.FreshWorkDir = SafeFiles.CreateFreshDirectory(_workRoot, BoxPrefix, spec.Limits.BoxBytes);
-            run.WorkDir = run.FreshWorkDir;
-        }
-        else
+        // The program owns /box: it is the one place it may write besides /tmp. A fresh one is a tmpfs the
+        // child mounts in its own namespace, with that owner; a given one is chowned here.
+        if (spec.WorkDir is not null)
         {
             run.WorkDir = Path.GetFullPath(spec.WorkDir);
-        }
-        // The program owns /box: it is the one place it may write besides /tmp.
-        uint owner = spec.RunAsRoot ? run.Ids.Root : run.Ids.User;
-        int dir = Syscalls.Open(run.WorkDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-        try
-        {
-            Syscalls.FChown(dir, owner, owner, run.WorkDir);
-        }
-        finally
-        {
-            Syscalls.Close(dir);
+            uint owner = spec.RunAsRoot ? run.Ids.Root : run.Ids.User;
+            int dir = Syscalls.Open(run.WorkDir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+            try
+            {
+                Syscalls.FChown(dir, owner, owner, run.WorkDir);
+            }
+            finally
+            {
+                Syscalls.Close(dir);
+            }
         }
 
         int outputFlags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
@@ -216,13 +192,13 @@ public sealed class SandboxRunner
     }
 
     /// <summary>I/O limits apply to the disk behind /box or, when /box is a tmpfs, the disk the image is read from.</summary>
-    private static CgroupLimits CgroupLimitsFor(SandboxLimits limits, string workDir, string imageDirectory)
+    private static CgroupLimits CgroupLimitsFor(SandboxLimits limits, string? workDir, string imageDirectory)
     {
         BlockDeviceThrottle? io = null;
         if (limits.IoReadBytesPerSecond is not null || limits.IoWriteBytesPerSecond is not null)
         {
-            (uint major, uint minor) = BlockDevices.WholeDiskBehind(workDir) ?? BlockDevices.WholeDiskBehind(imageDirectory)
-                ?? throw new IOException($"I/O limits need a block device, but both {workDir} and {imageDirectory} are on virtual filesystems");
+            (uint major, uint minor) = (workDir is null ? null : BlockDevices.WholeDiskBehind(workDir)) ?? BlockDevices.WholeDiskBehind(imageDirectory)
+                ?? throw new IOException($"I/O limits need a block device, but /box and the image {imageDirectory} are on virtual filesystems");
             io = new BlockDeviceThrottle(major, minor, limits.IoReadBytesPerSecond, limits.IoWriteBytesPerSecond);
         }
         return new CgroupLimits(limits.MemoryBytes, limits.Processes, limits.CpuCores, io);
@@ -230,8 +206,8 @@ public sealed class SandboxRunner
 
     private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run)
     {
-        var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir);
         uint insideUid = spec.RunAsRoot ? 0 : Options.SandboxUid;
+        var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir, insideUid);
         string idMapRoot = $"0 {run.Ids!.Root} 1\n";
         string idMap = spec.RunAsRoot ? idMapRoot : idMapRoot + $"{Options.SandboxUid} {run.Ids.User} 1\n";
 

@@ -15,7 +15,7 @@ public sealed record SandboxSpec
 
     public IReadOnlyList<BindMount> Binds { get; init; } = [];
 
-    /// <summary>Host directory mounted read-write at <c>/box</c>. Null: a fresh empty directory, removed after the run.</summary>
+    /// <summary>Host directory mounted read-write at <c>/box</c>. Null: a fresh empty tmpfs of <see cref="SandboxLimits.BoxBytes"/>, gone with the run.</summary>
     public string? WorkDir { get; init; }
 
     /// <summary>Working directory inside the sandbox.</summary>
@@ -74,8 +74,8 @@ public sealed record SandboxLimits
     public long? IoWriteBytesPerSecond { get; init; }
     /// <summary>Size of the tmpfs mounted at <c>/tmp</c>.</summary>
     public long TmpBytes { get; init; } = 64L << 20;
-    /// <summary>Size of <c>/box</c> when the runner makes it (no <see cref="SandboxSpec.WorkDir"/>): a tmpfs of its own.
-    /// A caller-given work dir is the caller's to size (see <see cref="SafeFiles.CreateFreshDirectory"/>).</summary>
+    /// <summary>Size of <c>/box</c> when the runner makes it (no <see cref="SandboxSpec.WorkDir"/>): a tmpfs of its own,
+    /// mounted inside the sandbox. A caller-given work dir is the caller's to size (see <see cref="SafeFiles.CreateFreshDirectory"/>).</summary>
     public long BoxBytes { get; init; } = 64L << 20;
     /// <summary>CPU bandwidth quota in cores (e.g. 1.5). Null: no quota.</summary>
     public double? CpuCores { get; init; }
