@@ -226,8 +226,17 @@ public sealed class CgroupV1Driver : ICgroupDriver
         {
             if (_disposed)
                 return;
-            if (ListProcesses().Count > 0)
+            // Normally empty by now (the program was the init of its PID namespace): rmdir first, and only
+            // when the kernel says busy, kill what is left, rather than reading every cgroup.procs each run.
+            // Every process is in all of the run's hierarchies, so the first one tells.
+            try
+            {
+                Fs.RemoveDirectory(Directories[0]);
+            }
+            catch (CgroupException e) when (e.Errno == Tmds.Linux.LibC.EBUSY)
+            {
                 KillAll();
+            }
             foreach (string dir in Directories)
                 CgroupProcesses.RemoveDirectory(Fs, dir, _driver.Timeout);
             _disposed = true;
