@@ -16,8 +16,6 @@ internal sealed class MountPlan(string stagingRoot)
     public sealed record Step(Kind Kind, string Target, string Shown, string? Source = null, string? FsType = null,
         string? Data = null, ulong Flags = 0, int Mode = 0);
 
-    private static readonly string[] DeviceNodes = ["null", "zero", "full", "random", "urandom"];
-
     private readonly List<Step> _steps = [];
     private readonly HashSet<string> _directories = ["/"];
 
@@ -27,8 +25,9 @@ internal sealed class MountPlan(string stagingRoot)
     /// <summary>The whole plan for one run: read-only image, /proc, /dev, /tmp, /box, binds, then the root itself read-only.</summary>
     /// <param name="workDir">The host directory shown at /box; null: a fresh tmpfs of <see cref="SandboxLimits.BoxBytes"/>,
     /// owned by <paramref name="boxOwner"/> (an id inside the sandbox).</param>
+    /// <param name="devicesDirectory">The host's prepared /dev (see <see cref="DeviceDirectory"/>).</param>
     public static MountPlan For(SandboxSpec spec, string stagingRoot, string imageDirectory, IReadOnlyList<ImageEntry> imageEntries,
-        string? workDir, uint boxOwner)
+        string? workDir, uint boxOwner, string devicesDirectory)
     {
         var plan = new MountPlan(stagingRoot);
         plan.Add(new Step(Kind.Mount, stagingRoot, "/", "judge-root", "tmpfs", "size=1m,nr_inodes=4096,mode=0755", MsNosuid | MsNodev));
@@ -39,7 +38,7 @@ internal sealed class MountPlan(string stagingRoot)
                 plan.AddImageEntry(imageDirectory, entry);
         }
         plan.AddProc();
-        plan.AddDev();
+        plan.AddDev(devicesDirectory);
         plan.AddTmp(spec.Limits.TmpBytes);
         if (workDir is null)
             plan.AddFreshBox(spec.Limits.BoxBytes, boxOwner);
@@ -68,20 +67,12 @@ internal sealed class MountPlan(string stagingRoot)
         Add(new Step(Kind.Mount, HostPath("/proc"), "/proc", "proc", "proc", Flags: MsNosuid | MsNodev | MsNoexec));
     }
 
-    private void AddDev()
+    /// <summary>The prepared device directory, read-only: its devices work (no nodev), nothing can be added.</summary>
+    private void AddDev(string devicesDirectory)
     {
         MakeDirectories("/dev");
-        Add(new Step(Kind.Mount, HostPath("/dev"), "/dev", "judge-dev", "tmpfs", "size=64k,nr_inodes=64,mode=0755", MsNosuid | MsNoexec));
-        foreach (string node in DeviceNodes)
-        {
-            string shown = "/dev/" + node;
-            Add(new Step(Kind.File, HostPath(shown), shown, Mode: 0b110_110_110));
-            Add(new Step(Kind.Mount, HostPath(shown), shown, Source: shown, Flags: MsBind));
-        }
-        string[] links = ["fd", "/proc/self/fd", "stdin", "/proc/self/fd/0", "stdout", "/proc/self/fd/1", "stderr", "/proc/self/fd/2"];
-        for (int i = 0; i < links.Length; i += 2)
-            Add(new Step(Kind.Symlink, HostPath("/dev/" + links[i]), "/dev/" + links[i], Source: links[i + 1]));
-        Add(new Step(Kind.Remount, HostPath("/dev"), "/dev", Flags: MsRemount | MsRdonly | MsNosuid | MsNoexec));
+        Add(new Step(Kind.Mount, HostPath("/dev"), "/dev", Source: devicesDirectory, Flags: MsBind));
+        Add(new Step(Kind.Remount, HostPath("/dev"), "/dev", Flags: MsRemount | MsBind | MsRdonly | MsNosuid | MsNoexec));
     }
 
     private void AddTmp(long bytes)

@@ -25,7 +25,7 @@ public static class SafeFiles
         Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
             UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         if (sizeLimitBytes is { } size)
-            Syscalls.MountTmpfs(path, MountPlan.TmpfsOptions(size) + ",mode=0755");
+            Syscalls.MountTmpfs("judge-box", path, MountPlan.TmpfsOptions(size) + ",mode=0755");
         return path;
     }
 

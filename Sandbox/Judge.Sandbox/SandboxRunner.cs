@@ -25,6 +25,7 @@ public sealed class SandboxRunner
     private readonly HostIds _ids;
     private readonly ConcurrentDictionary<string, IReadOnlyList<ImageEntry>> _imageEntries = new();
     private readonly string _stagingRoot;
+    private readonly string _devicesDirectory;
     // Process-wide: several runners in one process share the cgroup parent, so run names must not repeat.
     private static long s_runs;
 
@@ -35,10 +36,12 @@ public sealed class SandboxRunner
         _images = new ImageBuilder(Options.ImageCacheDirectory);
         _ids = new HostIds(Path.Combine(Options.StateDirectory, "ids"), Options.HostIdRangeStart, Options.HostIdSlots);
         _stagingRoot = Path.Combine(Options.StateDirectory, "root");
+        _devicesDirectory = Path.Combine(Options.StateDirectory, "dev");
         _stateDirectories = new Lazy<bool>(() =>
         {
             foreach (string dir in new[] { _stagingRoot, Path.Combine(Options.StateDirectory, "ids") })
                 Directory.CreateDirectory(dir);
+            DeviceDirectory.Prepare(_devicesDirectory);
             return true;
         }, LazyThreadSafetyMode.PublicationOnly); // a failure is tried again on the next run, not remembered
     }
@@ -207,7 +210,7 @@ public sealed class SandboxRunner
     private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run)
     {
         uint insideUid = spec.RunAsRoot ? 0 : Options.SandboxUid;
-        var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir, insideUid);
+        var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir, insideUid, _devicesDirectory);
         string idMapRoot = $"0 {run.Ids!.Root} 1\n";
         string idMap = spec.RunAsRoot ? idMapRoot : idMapRoot + $"{Options.SandboxUid} {run.Ids.User} 1\n";
 

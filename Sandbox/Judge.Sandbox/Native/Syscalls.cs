@@ -161,13 +161,64 @@ internal static unsafe partial class Syscalls
 
     public static void Kill(int pid, int signal) => kill(pid, signal);
 
-    public static void MountTmpfs(string target, string options)
+    /// <summary>Mounts a tmpfs named <paramref name="name"/> (the source column of the mount table), nosuid, and
+    /// nodev unless <paramref name="allowDevices"/>.</summary>
+    public static void MountTmpfs(string name, string target, string options, bool allowDevices = false)
     {
-        fixed (byte* source = Utf8Z("judge-box"), path = Utf8Z(target), type = Utf8Z("tmpfs"), data = Utf8Z(options))
+        ulong flags = (ulong)MS_NOSUID | (allowDevices ? 0 : (ulong)MS_NODEV);
+        fixed (byte* source = Utf8Z(name), path = Utf8Z(target), type = Utf8Z("tmpfs"), data = Utf8Z(options))
         {
-            if (mount(source, path, type, (ulong_t)(ulong)(MS_NOSUID | MS_NODEV), data) < 0)
+            if (mount(source, path, type, (ulong_t)flags, data) < 0)
                 throw Failure("mount tmpfs on", target, errno);
         }
+    }
+
+    /// <summary>flock(LOCK_EX), waiting for it.</summary>
+    public static void Lock(int fd)
+    {
+        int rc;
+        do rc = Flock(fd, LockExclusive);
+        while (rc < 0 && Marshal.GetLastPInvokeError() == EINTR);
+        if (rc < 0)
+            throw Failure("flock", null, Marshal.GetLastPInvokeError());
+    }
+
+    [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Mknod(string path, uint mode, ulong device);
+
+    /// <summary>A character device node (mode 0666 before the umask) with the raw device number <paramref name="device"/>.</summary>
+    public static void MakeCharacterDevice(string path, ulong device)
+    {
+        if (Mknod(path, (uint)S_IFCHR | 0b110_110_110, device) < 0)
+            throw Failure("mknod", path, Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>The raw device number of the character device at <paramref name="path"/> (not following a link there);
+    /// null when there is none, or it is something else.</summary>
+    public static ulong? TryDeviceNumberOf(string path)
+    {
+        stat st;
+        fixed (byte* p = Utf8Z(path))
+        {
+            if (lstat(p, &st) < 0)
+                return null;
+        }
+        return (st.st_mode & S_IFMT) == S_IFCHR ? st.st_rdev : null;
+    }
+
+    public static ulong DeviceNumberOf(string path) =>
+        TryDeviceNumberOf(path) ?? throw new IOException($"{path} is not a character device");
+
+    /// <summary>Whether something is mounted on the directory <paramref name="path"/>: it lies on another filesystem than its parent.</summary>
+    public static bool IsMountPoint(string path)
+    {
+        stat st, parent;
+        fixed (byte* p = Utf8Z(path), q = Utf8Z(Path.Combine(path, "..")))
+        {
+            if (lstat(p, &st) < 0 || lstat(q, &parent) < 0)
+                return false;
+        }
+        return st.st_dev != parent.st_dev;
     }
 
     /// <summary>Detaches whatever is mounted on <paramref name="target"/> (not following a link there); 0 or the errno.</summary>
