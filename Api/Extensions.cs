@@ -18,17 +18,7 @@ public static class Extensions
 
         var connectionString = builder.Configuration.GetConnectionString("Judge")
             ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge).");
-        services.AddNpgsqlDataSource(connectionString, dataSource =>
-        {
-            // A few fixed statements make up every request: prepared once per connection, PostgreSQL does
-            // not parse and plan them again each time. A connection string that sets its own value wins.
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            // We never change session state (no SET, temporary tables or session locks; LISTEN only on a
-            // connection of its own), so a pooled connection needs no reset: that was 7 more statements
-            // before the next query on it.
-            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
-        });
+        services.AddNpgsqlDataSource(connectionString, JudgeDataSource.Configure);
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<ProblemStore>();
         services.AddSingleton<LanguageStore>();

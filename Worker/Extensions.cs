@@ -1,3 +1,4 @@
+using Judge.Migrations;
 using Judge.Sandbox;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
@@ -64,17 +65,7 @@ public static class Extensions
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
         var connectionString = configuration.GetConnectionString("Judge")
             ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge)");
-        services.AddNpgsqlDataSource(connectionString, dataSource =>
-        {
-            // A few fixed statements make up every request: prepared once per connection, PostgreSQL does
-            // not parse and plan them again each time. A connection string that sets its own value wins.
-            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0)
-                dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
-            // We never change session state (no SET, temporary tables or session locks; LISTEN only on a
-            // connection of its own), so a pooled connection needs no reset: that was 7 more statements
-            // before the next query on it.
-            dataSource.ConnectionStringBuilder.NoResetOnClose = true;
-        });
+        services.AddNpgsqlDataSource(connectionString, JudgeDataSource.Configure);
         services.AddSingleton<JudgingStore>();
         services.AddSingleton<LanguageDetector>();
         services.AddSingleton(provider => new LanguageSet(provider.GetRequiredService<LanguageDetector>()

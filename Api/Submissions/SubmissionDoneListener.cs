@@ -105,7 +105,7 @@ public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, Submissi
         finally
         {
             _listening = false;
-            // Pooled connections are not reset (see Extensions): one going back to the pool must not stay subscribed.
+            // Pooled connections are not reset (see JudgeDataSource): one going back to the pool must not stay subscribed.
             if (connection.State == System.Data.ConnectionState.Open)
                 await using (var unlisten = new NpgsqlCommand("UNLISTEN *", connection))
                     await unlisten.ExecuteNonQueryAsync(CancellationToken.None);

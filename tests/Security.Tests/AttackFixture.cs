@@ -14,7 +14,13 @@ public sealed record AttackRun(SandboxResult Result, string Stdout, string Stder
 /// host id range, so the attacks never share anything with a real worker or with the other test
 /// projects. Needs root, user namespaces, cgroups and a C compiler: without them the tests fail.
 /// </summary>
-public sealed class AttackFixture : IDisposable
+public sealed class AttackFixture() : SandboxTestHost("judge-security-tests", new SandboxOptions
+{
+    CgroupParent = "judge-security-tests",
+    // Away from the default range and the other test projects', which may run at the same time.
+    HostIdRangeStart = 300_000,
+    HostIdSlots = 16,
+})
 {
     /// <summary>The limits of a typical judged test: attacks run under these unless a test says otherwise.</summary>
     public static readonly SandboxLimits Limits = new()
@@ -76,33 +82,6 @@ public sealed class AttackFixture : IDisposable
     private readonly Dictionary<string, string> _compiled = [];
     private readonly Lock _compileLock = new();
 
-    public AttackFixture()
-    {
-        // Not under /tmp: the sandbox mounts its own /tmp over it, which would hide the programs.
-        Root = $"/var/tmp/judge-security-tests-{Environment.ProcessId}";
-        Runner = new SandboxRunner(new SandboxOptions
-        {
-            StateDirectory = Path.Combine(Root, "state"),
-            ImageCacheDirectory = Path.Combine(Root, "images"),
-            CgroupParent = "judge-security-tests",
-            // Away from the default range and the other test projects', which may run at the same time.
-            HostIdRangeStart = 300_000,
-            HostIdSlots = 16,
-        });
-    }
-
-    public string Root { get; }
-    public SandboxRunner Runner { get; }
-
-    /// <summary>A fresh host directory, world-readable so the sandbox can see what it is given.</summary>
-    public string NewDirectory()
-    {
-        string dir = Path.Combine(Root, "t", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        File.SetUnixFileMode(Path.Combine(Root, "t"), (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(Root, (UnixFileMode)0b111_101_101);
-        return dir;
-    }
 
     /// <summary>Compiles <see cref="Prelude"/> + <paramref name="source"/> statically (its image is one file); cached by source.</summary>
     public string CompileC(string source, params string[] extraFlags)
@@ -147,12 +126,6 @@ public sealed class AttackFixture : IDisposable
 
     /// <summary>Whether any process on the host has <paramref name="marker"/> in its command line.</summary>
     public static bool HostHasProcessWith(string marker) => HostPrograms.HostHasProcessWithArgument(marker);
-
-    public void Dispose()
-    {
-        Runner.Cgroups.RemoveStaleRuns(_ => true);
-        SafeFiles.RemoveTree(Root);
-    }
 }
 
 /// <summary>Attacks run one at a time: several at once would starve a small machine and blur the limits.</summary>
