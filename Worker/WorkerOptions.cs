@@ -5,16 +5,29 @@ public sealed class WorkerOptions
 {
     public const string Section = "Worker";
 
-    /// <summary>Submissions judged at once; each runs one sandbox at a time.</summary>
+    /// <summary>Sandboxes run at once.</summary>
     public int Slots { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Submissions taken from the queue at once; null: two per slot. More submissions than slots
+    /// keep the slots busy while a submission waits on the database or the broker before and after its
+    /// runs; their sandbox runs queue for the slots.</summary>
+    public int? SubmissionsInFlight { get; set; }
+
+    public int EffectiveSubmissionsInFlight => Math.Max(1, SubmissionsInFlight ?? 2 * Math.Max(1, Slots));
 
     /// <summary>Names this worker in <c>worker_languages</c>.</summary>
     public string Id { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary>Trusted files (stdin, stdout, stderr of runs). Never mounted into a sandbox.</summary>
+    /// <summary>Trusted files (stdin, stdout, stderr of runs). Never mounted into a sandbox. At start-up the worker
+    /// mounts a tmpfs of <see cref="ScratchBytes"/> here unless something is mounted here already.</summary>
     public string ScratchDirectory { get; set; } = "/var/lib/judge-worker/scratch";
 
-    /// <summary>Compile directories (mounted at /box to compile, read-only at /prog to run) and checker boxes.</summary>
+    /// <summary>The size of the scratch tmpfs: bounds the standard streams of the runs in flight together.</summary>
+    public long ScratchBytes { get; set; } = 1L << 30;
+
+    /// <summary>Compile directories (mounted at /box to compile, read-only at /prog to run) and checker boxes, each
+    /// a tmpfs of its own. At start-up the worker mounts a small tmpfs here, for the directories they are mounted
+    /// on, unless something is mounted here already.</summary>
     public string BoxDirectory { get; set; } = "/var/lib/judge-worker/boxes";
 
     /// <summary>Size of each box: a tmpfs of its own, so a compile or a test cannot fill the host's disk.

@@ -29,6 +29,28 @@ public static class SafeFiles
         return path;
     }
 
+    /// <summary>
+    /// Mounts a tmpfs of <paramref name="sizeBytes"/> (and inodes in proportion) with <paramref name="mode"/> on
+    /// <paramref name="directory"/>, unless something is mounted there already: one an earlier run of this
+    /// process or another worker on the host made, or one the administrator chose. Safe to call from several
+    /// processes at once. It stays mounted when the process ends, like the sandbox's device directory.
+    /// </summary>
+    public static void EnsureTmpfs(string directory, long sizeBytes, UnixFileMode mode)
+    {
+        Directory.CreateDirectory(directory, mode);
+        int lockFd = Syscalls.Open(directory + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW, 0b110_000_000);
+        try
+        {
+            Syscalls.Lock(lockFd);
+            if (!Syscalls.IsMountPoint(directory))
+                Syscalls.MountTmpfs("judge-worker", directory, $"{MountPlan.TmpfsOptions(sizeBytes)},mode={Convert.ToString((int)mode, 8)}");
+        }
+        finally
+        {
+            Syscalls.Close(lockFd);
+        }
+    }
+
     /// <summary>Reads at most <paramref name="maxBytes"/> of the regular file <paramref name="name"/> directly in <paramref name="directory"/>.
     /// Returns null when it does not exist or is not a regular file (a link, a fifo, ...).</summary>
     public static byte[]? ReadFile(string directory, string name, long maxBytes, out bool truncated)

@@ -1,15 +1,21 @@
 using Judge.Sandbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Judge.Worker.Judging;
 
 /// <summary>
 /// Before the first message: says what this host's kernel offers the sandbox (and how to fix what it
-/// lacks), then removes what runs of a crashed worker left behind.
+/// lacks), removes what runs of a crashed worker left behind, and puts the scratch and box directories on
+/// tmpfs. Every submission creates and removes a handful of files and directories there; on a disk
+/// filesystem its journal made that about 0.45 ms of the worker's CPU per submission (measured with
+/// bench/Pipeline.Bench), a fifth of all it spends outside the sandbox.
 /// </summary>
-public sealed class SandboxStartup(SandboxRunner runner, ILogger<SandboxStartup> logger) : IHostedService
+public sealed class SandboxStartup(SandboxRunner runner, IOptions<WorkerOptions> options, ILogger<SandboxStartup> logger) : IHostedService
 {
+    private const long BoxParentBytes = 16 << 20; // only the directories boxes are mounted on
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var item in HostCheck.Run())
@@ -22,6 +28,9 @@ public sealed class SandboxStartup(SandboxRunner runner, ILogger<SandboxStartup>
                 logger.LogWarning("Sandbox host check: {Name}: {Detail}. Better: {Fix}", item.Name, item.Detail, item.Fix);
         }
         runner.RemoveStaleRuns();
+        SafeFiles.EnsureTmpfs(options.Value.ScratchDirectory, options.Value.ScratchBytes, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // Sandboxes run as unprivileged host ids and must be able to walk to the box they bind.
+        SafeFiles.EnsureTmpfs(options.Value.BoxDirectory, BoxParentBytes, (UnixFileMode)0b111_101_101);
         return Task.CompletedTask;
     }
 

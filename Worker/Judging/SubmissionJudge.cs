@@ -16,7 +16,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 {
     private readonly WorkerOptions options = options.Value;
 
-    // One per slot: each submission being judged runs one sandbox at a time.
+    // One per slot: at most Slots sandboxes run at once, however many submissions are being judged.
     private readonly SandboxThreads threads = new(options.Value.Slots);
 
     /// <param name="compiled">Called once the program compiled, before the first test runs; not called for a

@@ -48,13 +48,13 @@ public sealed class JudgeSubmissionConsumerDefinition : ConsumerDefinition<Judge
     /// <summary>The queue every worker consumes from (competing consumers).</summary>
     public const string QueueName = "judge-submission";
 
-    private readonly int slots;
+    private readonly int inFlight;
 
     public JudgeSubmissionConsumerDefinition(IOptions<WorkerOptions> options)
     {
-        slots = Math.Max(1, options.Value.Slots);
+        inFlight = options.Value.EffectiveSubmissionsInFlight;
         EndpointName = QueueName;
-        ConcurrentMessageLimit = slots;
+        ConcurrentMessageLimit = inFlight;
     }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator,
@@ -65,8 +65,8 @@ public sealed class JudgeSubmissionConsumerDefinition : ConsumerDefinition<Judge
             retry.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
             InfrastructureFailures.Handle(retry);
         });
-        // Do not hold more messages than there are slots: the rest stay with the broker for other workers.
+        // Hold no more messages than are judged at once: the rest stay with the broker for other workers.
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-            rabbit.PrefetchCount = slots;
+            rabbit.PrefetchCount = inFlight;
     }
 }

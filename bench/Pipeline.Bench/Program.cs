@@ -8,7 +8,7 @@
 // The two alternate in rounds (pipeline, sandbox, pipeline, sandbox, ...) so that both meet the same
 // machine: on these shared hosts the sandbox-only rate alone moved by 20 % between runs minutes apart.
 //
-// Usage: Pipeline.Bench [submissions=200] [in-flight=8] [rounds=3]   (as root, with scripts/services.sh start and env)
+// Usage: Pipeline.Bench [submissions=200] [in-flight=8] [rounds=3] [warm-up=2500]   (as root, with scripts/services.sh start and env)
 using System.Diagnostics;
 using System.Text;
 using Judge.EndToEnd;
@@ -22,13 +22,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 int submissions = args.Length > 0 ? int.Parse(args[0]) : 200;
 int inFlight = args.Length > 1 ? int.Parse(args[1]) : 8;
 int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+int warmUp = args.Length > 3 ? int.Parse(args[3]) : 2500;
 int slots = Environment.ProcessorCount; // the worker's default number of slots; set explicitly below so both halves agree
 
 Console.WriteLine($"Pipeline.Bench: {submissions} submissions in {rounds} rounds, {inFlight} in flight, {slots} worker slots; "
     + $"{Environment.ProcessorCount} cores; load average {Bench.LoadAverage()} at start");
 
 var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.Now:yyyyMMdd-HHmmss}.log");
-await using var stack = await Bench.StartAsync(log, inFlight, slots);
+await using var stack = await Bench.StartAsync(log, inFlight, slots, warmUp);
+Bench.SandboxOnly(Math.Min(warmUp, 500), slots); // the same warm-up for the runner's JIT, not measured
 var pipelineRounds = new List<Measurement>();
 var sandboxRounds = new List<Measurement>();
 for (var round = 0; round < rounds; round++)
@@ -78,8 +80,6 @@ namespace Judge.Pipeline.Bench
         /// <summary>The Api's default test limits, given explicitly so that both halves run under the same ones.</summary>
         private static readonly TestLimits Limits = new() { CpuTimeMs = 2000, WallTimeMs = 6000, MemoryKb = 262144, Processes = 64, OutputKb = 65536 };
 
-        private const int WarmUpSubmissions = 500;
-
         public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
         private static readonly SubmissionRequest Request = new("python3", Source)
@@ -89,7 +89,7 @@ namespace Judge.Pipeline.Bench
         };
 
         /// <summary>Starts the Api and the Worker on a fresh database and virtual host, and warms them up.</summary>
-        public static async Task<JudgeStack> StartAsync(string log, int inFlight, int slots)
+        public static async Task<JudgeStack> StartAsync(string log, int inFlight, int slots, int warmUp)
         {
             var stack = await JudgeStack.StartAsync(log, new Dictionary<string, string>
             {
@@ -101,9 +101,10 @@ namespace Judge.Pipeline.Bench
                 if (!stack.Languages.Any(l => l.Id == "python3"))
                     throw new InvalidOperationException("the worker does not offer python3");
                 // Warm-up, not measured: connection pools, the Python image, and the JIT in both processes, whose tiered
-                // compilation keeps recompiling hot paths for the first several hundred requests (measured: with 100 warm-up
-                // submissions the rate was 0.35 of the sandbox's, with 1500 in all 0.59): steady state is what counts.
-                await RunConcurrentlyAsync(WarmUpSubmissions, inFlight, () => stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(2)));
+                // compilation keeps recompiling hot paths for the first couple of thousand requests (measured: the rate
+                // kept rising round after round after 500 warm-up submissions, and was flat after 2500): steady state is
+                // what a judge runs in.
+                await RunConcurrentlyAsync(warmUp, inFlight, () => stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(2)));
                 return stack;
             }
             catch
