@@ -8,9 +8,8 @@ namespace Judge.Worker.Judging;
 /// <summary>
 /// Before the first message: says what this host's kernel offers the sandbox (and how to fix what it
 /// lacks), removes what runs of a crashed worker left behind, and puts the scratch and box directories on
-/// tmpfs. Every submission creates and removes a handful of files and directories there; on a disk
-/// filesystem its journal made that about 0.45 ms of the worker's CPU per submission (measured with
-/// bench/Pipeline.Bench), a fifth of all it spends outside the sandbox.
+/// tmpfs. Every submission creates and removes a handful of files and directories there; on ext4 that
+/// cost 0.3-0.45 ms of the worker's CPU per submission, of about 2.5 in all (bench/Pipeline.Bench).
 /// </summary>
 public sealed class SandboxStartup(SandboxRunner runner, IOptions<WorkerOptions> options, ILogger<SandboxStartup> logger) : IHostedService
 {
