@@ -2,7 +2,8 @@
 # `make bench`: build Release, then the sandbox benchmark (a full sandboxed run against posix_spawn and
 # bwrap) and the pipeline benchmark (submissions through Api, RabbitMQ, Worker and PostgreSQL against the
 # sandbox alone). Needs root (the sandbox) and starts the private PostgreSQL and RabbitMQ if they are not up.
-#   SANDBOX_RUNS (default 300), PIPELINE_SUBMISSIONS (default 600), PIPELINE_IN_FLIGHT (default 8), PIPELINE_ROUNDS (default 3)
+#   SANDBOX_RUNS (default 300), PIPELINE_SUBMISSIONS (default 1500), PIPELINE_IN_FLIGHT (default 8), PIPELINE_ROUNDS (default 5),
+#   PIPELINE_WARMUP (default 2500)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,4 +21,4 @@ dotnet bench/Sandbox.Bench/bin/Release/net10.0/Sandbox.Bench.dll "${SANDBOX_RUNS
 
 echo
 echo "== Pipeline.Bench ($(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime))"
-dotnet bench/Pipeline.Bench/bin/Release/net10.0/Pipeline.Bench.dll "${PIPELINE_SUBMISSIONS:-600}" "${PIPELINE_IN_FLIGHT:-8}" "${PIPELINE_ROUNDS:-3}"
+dotnet bench/Pipeline.Bench/bin/Release/net10.0/Pipeline.Bench.dll "${PIPELINE_SUBMISSIONS:-1500}" "${PIPELINE_IN_FLIGHT:-8}" "${PIPELINE_ROUNDS:-5}" "${PIPELINE_WARMUP:-2500}"
