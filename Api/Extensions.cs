@@ -41,6 +41,10 @@ public static class Extensions
             {
                 host.Username(rabbit.Username);
                 host.Password(rabbit.Password);
+                // The database, not the broker's confirm, makes sure a submission is judged: the sweeper publishes
+                // again whatever is still queued after a while, confirmed or not. Waiting for the confirm only made
+                // the broker sync its disk per message.
+                host.PublisherConfirmation = false;
             }));
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
