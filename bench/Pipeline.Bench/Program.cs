@@ -102,7 +102,7 @@ namespace Judge.Pipeline.Bench
                     throw new InvalidOperationException("the worker does not offer python3");
                 // Warm-up, not measured: connection pools, the Python image, and the JIT in both processes, whose tiered
                 // compilation keeps recompiling hot paths for the first couple of thousand requests (measured: the rate
-                // kept rising round after round after 500 warm-up submissions, and was flat after 2500): steady state is
+                // kept rising round after round after 500 warm-up submissions, much less after 2500): steady state is
                 // what a judge runs in.
                 await RunConcurrentlyAsync(warmUp, inFlight, () => stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(2)));
                 return stack;
