@@ -1,5 +1,4 @@
 using Judge.Sandbox.Native;
-using static Tmds.Linux.LibC;
 
 namespace Judge.Sandbox;
 
@@ -23,30 +22,22 @@ internal static class DeviceDirectory
     public static void Prepare(string path)
     {
         Directory.CreateDirectory(path);
-        int lockFd = Syscalls.Open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW, 0b110_000_000);
-        try
+        using var _ = Syscalls.LockFile(path + ".lock");
+        if (IsComplete(path))
+            return;
+        // Half made by a process that died, or never made: start again on a fresh tmpfs.
+        while (Syscalls.TryDetach(path) == 0)
         {
-            Syscalls.Lock(lockFd);
-            if (IsComplete(path))
-                return;
-            // Half made by a process that died, or never made: start again on a fresh tmpfs.
-            while (Syscalls.TryDetach(path) == 0)
-            {
-            }
-            Syscalls.MountTmpfs("judge-dev", path, "size=64k,nr_inodes=64,mode=0755", allowDevices: true);
-            foreach (string device in Devices)
-            {
-                string node = Path.Combine(path, device);
-                Syscalls.MakeCharacterDevice(node, Syscalls.DeviceNumberOf("/dev/" + device));
-                File.SetUnixFileMode(node, (UnixFileMode)0b110_110_110); // mknod's mode went through the umask
-            }
-            foreach (var (name, target) in Links)
-                File.CreateSymbolicLink(Path.Combine(path, name), target);
         }
-        finally
+        Syscalls.MountTmpfs("judge-dev", path, "size=64k,nr_inodes=64,mode=0755", allowDevices: true);
+        foreach (string device in Devices)
         {
-            Syscalls.Close(lockFd);
+            string node = Path.Combine(path, device);
+            Syscalls.MakeCharacterDevice(node, Syscalls.DeviceNumberOf("/dev/" + device));
+            File.SetUnixFileMode(node, (UnixFileMode)0b110_110_110); // mknod's mode went through the umask
         }
+        foreach (var (name, target) in Links)
+            File.CreateSymbolicLink(Path.Combine(path, name), target);
     }
 
     /// <summary>A mount of its own, with every device (as the host's) and every link in it.</summary>

@@ -38,17 +38,9 @@ public static class SafeFiles
     public static void EnsureTmpfs(string directory, long sizeBytes, UnixFileMode mode)
     {
         Directory.CreateDirectory(directory, mode);
-        int lockFd = Syscalls.Open(directory + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW, 0b110_000_000);
-        try
-        {
-            Syscalls.Lock(lockFd);
-            if (!Syscalls.IsMountPoint(directory))
-                Syscalls.MountTmpfs("judge-worker", directory, $"{MountPlan.TmpfsOptions(sizeBytes)},mode={Convert.ToString((int)mode, 8)}");
-        }
-        finally
-        {
-            Syscalls.Close(lockFd);
-        }
+        using var _ = Syscalls.LockFile(directory + ".lock");
+        if (!Syscalls.IsMountPoint(directory))
+            Syscalls.MountTmpfs("judge-worker", directory, $"{MountPlan.TmpfsOptions(sizeBytes)},mode={Convert.ToString((int)mode, 8)}");
     }
 
     /// <summary>Reads at most <paramref name="maxBytes"/> of the regular file <paramref name="name"/> directly in <paramref name="directory"/>.

@@ -30,14 +30,15 @@ Console.WriteLine($"Pipeline.Bench: {submissions} submissions in {rounds} rounds
 
 var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.Now:yyyyMMdd-HHmmss}.log");
 await using var stack = await Bench.StartAsync(log, inFlight, slots, warmUp);
-Bench.SandboxOnly(Math.Min(warmUp, 500), slots); // the same warm-up for the runner's JIT, not measured
+using var sandboxOnly = new SandboxOnly(slots);
+sandboxOnly.Measure(Math.Min(warmUp, 500)); // warm-up, not measured: the runner's JIT and image lookups
 var pipelineRounds = new List<Measurement>();
 var sandboxRounds = new List<Measurement>();
 for (var round = 0; round < rounds; round++)
 {
     var count = submissions / rounds + (round < submissions % rounds ? 1 : 0);
     pipelineRounds.Add(await Bench.PipelineAsync(stack, count, inFlight));
-    sandboxRounds.Add(Bench.SandboxOnly(count, slots));
+    sandboxRounds.Add(sandboxOnly.Measure(count));
     Console.WriteLine($"round {round + 1}: pipeline {pipelineRounds[^1].Rate:F1}/s, sandbox only {sandboxRounds[^1].Rate:F1}/s, "
         + $"ratio {pipelineRounds[^1].Rate / sandboxRounds[^1].Rate:F2}");
 }
@@ -73,12 +74,12 @@ namespace Judge.Pipeline.Bench
 
     internal static class Bench
     {
-        private const string Source = "print(int(input())*2)\n";
-        private const string Input = "21\n";
-        private const string Expected = "42\n";
+        public const string Source = "print(int(input())*2)\n";
+        public const string Input = "21\n";
+        public const string Expected = "42\n";
 
         /// <summary>The Api's default test limits, given explicitly so that both halves run under the same ones.</summary>
-        private static readonly TestLimits Limits = new() { CpuTimeMs = 2000, WallTimeMs = 6000, MemoryKb = 262144, Processes = 64, OutputKb = 65536 };
+        public static readonly TestLimits Limits = new() { CpuTimeMs = 2000, WallTimeMs = 6000, MemoryKb = 262144, Processes = 64, OutputKb = 65536 };
 
         public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
@@ -153,80 +154,82 @@ namespace Judge.Pipeline.Bench
             }));
             return new Measurement(count, total.Elapsed.TotalSeconds, latencies, 0);
         }
+    }
 
-        /// <summary>
-        /// The same program on the same input through <see cref="SandboxRunner"/>, <paramref name="parallel"/> lanes at once,
-        /// with the spec the worker builds (SubmissionJudge): a run of /prog/main.py from a program box.
-        /// </summary>
-        public static Measurement SandboxOnly(int count, int parallel)
+    /// <summary>
+    /// The same program on the same input through <see cref="SandboxRunner"/>, <c>parallel</c> lanes at once,
+    /// with the spec the worker builds (SubmissionJudge): a run of /prog/main.py from a program box. One
+    /// runner and one box for every round, as a worker keeps them.
+    /// </summary>
+    internal sealed class SandboxOnly : IDisposable
+    {
+        private readonly int parallel;
+        private readonly Language python;
+        private readonly SandboxRunner runner = new();
+        private readonly string scratch;
+        private readonly string program;
+        private readonly Dictionary<string, string> environment = new(SandboxSpec.DefaultEnvironment);
+
+        public SandboxOnly(int parallel)
         {
-            var python = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([LanguageCatalog.Python()]).SingleOrDefault()?.Language
+            this.parallel = parallel;
+            python = new LanguageDetector(NullLogger<LanguageDetector>.Instance).Detect([LanguageCatalog.Python()]).SingleOrDefault()?.Language
                 ?? throw new InvalidOperationException("python3 was not detected");
-            var options = new WorkerOptions();
-            var runner = new SandboxRunner();
-            var scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "pipeline-bench-");
-            SafeFiles.WriteNewFile(scratch, "test.in", Encoding.UTF8.GetBytes(Input));
-            SafeFiles.WriteNewFile(scratch, "empty.in", []);
-            var program = NewProgramBox(options, python);
-            var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
             foreach (var (name, value) in python.Environment)
                 environment[name] = value;
-
-            bool Judge(int lane)
-            {
-                var run = runner.Run(new SandboxSpec
-                {
-                    Command = python.RunCommand(Limits.MemoryBytes),
-                    With = python.RunWith,
-                    Binds = [new BindMount(program, Language.ProgramDirectory)],
-                    Environment = environment,
-                    Limits = Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
-                    StdinPath = Path.Combine(scratch, "test.in"),
-                    StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
-                    StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
-                });
-                return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Expected;
-            }
-
-            try
-            {
-                for (var i = 0; i < 20; i++)
-                    Judge(0); // warm-up: image cache, JIT
-                var latencies = new List<double>(count);
-                var failed = 0;
-                var next = -1;
-                var total = Stopwatch.StartNew();
-                var lanes = Enumerable.Range(0, parallel).Select(lane => new Thread(() =>
-                {
-                    while (Interlocked.Increment(ref next) < count)
-                    {
-                        var start = Stopwatch.GetTimestamp();
-                        var ok = Judge(lane);
-                        var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                        lock (latencies)
-                        {
-                            latencies.Add(elapsed);
-                            if (!ok)
-                                failed++;
-                        }
-                    }
-                })).ToList();
-                lanes.ForEach(t => t.Start());
-                lanes.ForEach(t => t.Join());
-                return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed);
-            }
-            finally
-            {
-                SafeFiles.RemoveTree(program);
-                SafeFiles.RemoveTree(scratch);
-            }
+            var options = new WorkerOptions();
+            scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "pipeline-bench-");
+            SafeFiles.WriteNewFile(scratch, "test.in", Encoding.UTF8.GetBytes(Bench.Input));
+            program = SafeFiles.CreateFreshDirectory(options.BoxDirectory, "pipeline-bench-");
+            SafeFiles.WriteNewFile(program, python.SourceFile, Encoding.UTF8.GetBytes(Bench.Source));
         }
 
-        private static string NewProgramBox(WorkerOptions options, Language python)
+        public Measurement Measure(int count)
         {
-            var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, "pipeline-bench-");
-            SafeFiles.WriteNewFile(box, python.SourceFile, Encoding.UTF8.GetBytes(Source));
-            return box;
+            var latencies = new List<double>(count);
+            var failed = 0;
+            var next = -1;
+            var total = Stopwatch.StartNew();
+            var lanes = Enumerable.Range(0, parallel).Select(lane => new Thread(() =>
+            {
+                while (Interlocked.Increment(ref next) < count)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    var ok = Judge(lane);
+                    var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    lock (latencies)
+                    {
+                        latencies.Add(elapsed);
+                        if (!ok)
+                            failed++;
+                    }
+                }
+            })).ToList();
+            lanes.ForEach(t => t.Start());
+            lanes.ForEach(t => t.Join());
+            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed);
+        }
+
+        private bool Judge(int lane)
+        {
+            var run = runner.Run(new SandboxSpec
+            {
+                Command = python.RunCommand(Bench.Limits.MemoryBytes),
+                With = python.RunWith,
+                Binds = [new BindMount(program, Language.ProgramDirectory)],
+                Environment = environment,
+                Limits = Bench.Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
+                StdinPath = Path.Combine(scratch, "test.in"),
+                StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
+                StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
+            });
+            return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Bench.Expected;
+        }
+
+        public void Dispose()
+        {
+            SafeFiles.RemoveTree(program);
+            SafeFiles.RemoveTree(scratch);
         }
     }
 }

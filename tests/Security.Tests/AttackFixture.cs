@@ -1,5 +1,4 @@
 using Judge.Testing;
-using System.Diagnostics;
 
 namespace Judge.Security.Tests;
 
@@ -123,9 +122,6 @@ public sealed class AttackFixture() : SandboxTestHost("judge-security-tests", ne
         Assert.True(next.Result.Status == SandboxStatus.Ok, $"the next run failed: {next.Result}");
         Assert.Equal("healthy tmp=0 box=0\n", next.Stdout);
     }
-
-    /// <summary>Whether any process on the host has <paramref name="marker"/> in its command line.</summary>
-    public static bool HostHasProcessWith(string marker) => HostPrograms.HostHasProcessWithArgument(marker);
 }
 
 /// <summary>Attacks run one at a time: several at once would starve a small machine and blur the limits.</summary>

@@ -173,14 +173,26 @@ internal static unsafe partial class Syscalls
         }
     }
 
-    /// <summary>flock(LOCK_EX), waiting for it.</summary>
-    public static void Lock(int fd)
+    /// <summary>Holds flock(LOCK_EX) on the file <paramref name="path"/> (made 0600 when missing, never through a link),
+    /// waiting for it; disposing releases it. For set-up that several processes may do at once.</summary>
+    public static FileLock LockFile(string path)
     {
+        int fd = Open(path, O_RDWR | O_CREAT | O_NOFOLLOW, 0b110_000_000);
         int rc;
         do rc = Flock(fd, LockExclusive);
         while (rc < 0 && Marshal.GetLastPInvokeError() == EINTR);
         if (rc < 0)
-            throw Failure("flock", null, Marshal.GetLastPInvokeError());
+        {
+            int error = Marshal.GetLastPInvokeError();
+            Close(fd);
+            throw Failure("flock", path, error);
+        }
+        return new FileLock(fd);
+    }
+
+    public readonly struct FileLock(int fd) : IDisposable
+    {
+        public void Dispose() => Close(fd);
     }
 
     [LibraryImport("libc", EntryPoint = "mknod", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

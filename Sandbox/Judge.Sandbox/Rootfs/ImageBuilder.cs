@@ -118,7 +118,7 @@ public sealed class ImageBuilder(string cacheDirectory, TimeSpan? recheckAfter =
                 if (Syscalls.Rename(temporary, finalDirectory) != 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno is not (17 /* EEXIST */ or 39 /* ENOTEMPTY */))
+                    if (errno != Tmds.Linux.LibC.EEXIST && errno != Tmds.Linux.LibC.ENOTEMPTY)
                         throw new IOException($"rename {temporary} -> {finalDirectory}: {Marshal.GetPInvokeErrorMessage(errno)}");
                     // Another process finished the same image first; ours is a duplicate.
                 }

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using System.Diagnostics;
 
 namespace Judge.Security.Tests.Attacks;
@@ -29,7 +30,7 @@ public sealed class ResourceAttackTests(AttackFixture sandbox)
         Assert.True(
             run.Result.Status is SandboxStatus.TimeLimit or SandboxStatus.WallTimeLimit or SandboxStatus.MemoryLimit,
             $"expected a time or memory limit, got {run.Result}\nstderr: {run.Stderr}");
-        Assert.False(AttackFixture.HostHasProcessWith(marker), "a fork bomb process outlived the run");
+        Assert.False(HostPrograms.HostHasProcessWithArgument(marker), "a fork bomb process outlived the run");
         using (var host = Process.Start("/bin/true"))
         {
             host.WaitForExit();
@@ -418,7 +419,7 @@ public sealed class ResourceAttackTests(AttackFixture sandbox)
 
         ResultAssert.Status(SandboxStatus.Ok, run);
         Assert.Equal("parent exits\n", run.Stdout);
-        Assert.False(AttackFixture.HostHasProcessWith(marker), "the daemonised grandchild outlived the run");
+        Assert.False(HostPrograms.HostHasProcessWithArgument(marker), "the daemonised grandchild outlived the run");
         sandbox.AssertNextRunWorks();
     }
 
@@ -449,7 +450,7 @@ public sealed class ResourceAttackTests(AttackFixture sandbox)
         ResultAssert.Status(SandboxStatus.WallTimeLimit, run);
         Assert.Equal("init_sigstop ok\ninit still running\n", run.Stdout);
         Assert.InRange(run.Result.WallTimeMs, 3000, 4500);
-        Assert.False(AttackFixture.HostHasProcessWith(marker), "a stopped process outlived the run");
+        Assert.False(HostPrograms.HostHasProcessWithArgument(marker), "a stopped process outlived the run");
         sandbox.AssertNextRunWorks();
     }
 }
