@@ -81,7 +81,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
     private async Task<Compilation> CompileAsync(Language language, string source, Workspace workspace, string name)
     {
-        var directory = workspace.NewBox($"{name}-");
+        // A compiler writes its output next to the source; an interpreter's source is only read.
+        var directory = language.Compile is null ? workspace.NewReadOnlyBox($"{name}-") : workspace.NewBox($"{name}-");
         SafeFiles.WriteNewFile(directory, language.SourceFile, Encoding.UTF8.GetBytes(source));
         if (language.Compile is null)
             return new Compilation(directory, null);

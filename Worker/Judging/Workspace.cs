@@ -31,9 +31,17 @@ internal sealed class Workspace : IDisposable
 
     public string ScratchPath(string name) => Path.Combine(Scratch, name);
 
-    public string NewBox(string prefix)
+    /// <summary>A box a sandbox writes in (a compile step, a custom checker): a tmpfs of its own, which caps what
+    /// the sandbox can write at <see cref="WorkerOptions.BoxBytes"/>.</summary>
+    public string NewBox(string prefix) => Add(SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix, options.BoxBytes));
+
+    /// <summary>A box only the worker writes in, which sandboxes see read-only (the source of a language with nothing to
+    /// compile): a plain directory in the box directory's tmpfs. A tmpfs of its own would cost a mount and an unmount
+    /// on the host per submission, and every unmount waits for the kernel's RCU grace period.</summary>
+    public string NewReadOnlyBox(string prefix) => Add(SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix));
+
+    private string Add(string box)
     {
-        var box = SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix, options.BoxBytes);
         boxes.Add(box);
         return box;
     }
