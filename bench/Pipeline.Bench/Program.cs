@@ -7,6 +7,8 @@
 // The ratio of the two rates is the overhead of HTTP, broker and database (target: pipeline >= 0.8 x sandbox).
 // The two alternate in rounds (pipeline, sandbox, pipeline, sandbox, ...) so that both meet the same
 // machine: on these shared hosts the sandbox-only rate alone moved by 20 % between runs minutes apart.
+// Then, to say why the ratio is what it is: the program's own CPU and wall time per run in each half, how busy
+// that kept the slots, and the CPU per submission of each process on the machine (CpuUse).
 //
 // Usage: Pipeline.Bench [submissions=200] [in-flight=8] [rounds=3] [warm-up=2500]   (as root, with scripts/services.sh start and env)
 using System.Diagnostics;
@@ -32,13 +34,16 @@ var log = Path.Combine(AppContext.BaseDirectory, "logs", $"pipeline-{DateTime.No
 await using var stack = await Bench.StartAsync(log, inFlight, slots, warmUp);
 using var sandboxOnly = new SandboxOnly(slots);
 sandboxOnly.Measure(Math.Min(warmUp, 500)); // warm-up, not measured: the runner's JIT and image lookups
+int Pid(string name) => stack.Processes.Single(p => p.Name == name).Id;
+var pipelineCpu = new CpuUse(Pid("api"), Pid("worker"));
+var sandboxCpu = new CpuUse(Pid("api"), Pid("worker"));
 var pipelineRounds = new List<Measurement>();
 var sandboxRounds = new List<Measurement>();
 for (var round = 0; round < rounds; round++)
 {
     var count = submissions / rounds + (round < submissions % rounds ? 1 : 0);
-    pipelineRounds.Add(await Bench.PipelineAsync(stack, count, inFlight));
-    sandboxRounds.Add(sandboxOnly.Measure(count));
+    pipelineRounds.Add(await pipelineCpu.MeasureAsync(count, () => Bench.PipelineAsync(stack, count, inFlight)));
+    sandboxRounds.Add(await sandboxCpu.MeasureAsync(count, () => Task.FromResult(sandboxOnly.Measure(count))));
     Console.WriteLine($"round {round + 1}: pipeline {pipelineRounds[^1].Rate:F1}/s, sandbox only {sandboxRounds[^1].Rate:F1}/s, "
         + $"ratio {pipelineRounds[^1].Rate / sandboxRounds[^1].Rate:F2}");
 }
@@ -51,17 +56,36 @@ Console.WriteLine($"{"measure (all rounds)",-56}{"rate /s",9}{"p50 ms",9}{"p99 m
 Console.WriteLine($"{"pipeline: POST to verdict",-56}{pipeline.Rate,9:F1}{pipeline.P50,9:F0}{pipeline.P99,9:F0}{pipeline.Failed,8}");
 Console.WriteLine($"{"sandbox only: test run",-56}{runOnly.Rate,9:F1}{runOnly.P50,9:F0}{runOnly.P99,9:F0}{runOnly.Failed,8}");
 Console.WriteLine();
+// Why the ratio is what it is: how long the program itself took, as the sandbox measured it, and how much of the
+// time the slots spent running programs at all.
+Console.WriteLine($"{"per run, as the sandbox measured it",-56}{"cpu ms",9}{"wall ms",9}{"slots busy",12}");
+Console.WriteLine($"{"pipeline",-56}{pipeline.MeanProgramCpuMs,9:F1}{pipeline.MeanProgramWallMs,9:F1}{pipeline.SlotsBusy(slots),12:P0}");
+Console.WriteLine($"{"sandbox only",-56}{runOnly.MeanProgramCpuMs,9:F1}{runOnly.MeanProgramWallMs,9:F1}{runOnly.SlotsBusy(slots),12:P0}");
+Console.WriteLine();
+Console.WriteLine($"{"CPU ms per submission (per run), from /proc",-56}{"pipeline",9}{"sandbox",9}");
+foreach (var ((part, inPipeline), (_, inSandboxOnly)) in pipelineCpu.PerSubmission().Zip(sandboxCpu.PerSubmission()))
+    Console.WriteLine($"{"  " + part,-56}{inPipeline,9:F2}{inSandboxOnly,9:F2}");
+Console.WriteLine();
 Console.WriteLine($"pipeline / sandbox: {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80; python3 has no compile step, so one sandbox run per submission in both)");
 return pipeline.Failed + runOnly.Failed == 0 ? 0 : 1;
 
 namespace Judge.Pipeline.Bench
 {
-    internal sealed record Measurement(int Count, double Seconds, List<double> LatenciesMs, int Failed)
+    /// <summary>One run of the program: its CPU and wall time as the sandbox measured them (the test result's, in the pipeline).</summary>
+    internal readonly record struct ProgramRun(long CpuTimeMs, long WallTimeMs);
+
+    internal sealed record Measurement(int Count, double Seconds, List<double> LatenciesMs, int Failed, List<ProgramRun> Runs)
     {
         public double Rate => Count / Seconds;
+        public double MeanProgramCpuMs => Runs.Count == 0 ? double.NaN : Runs.Average(r => r.CpuTimeMs);
+        public double MeanProgramWallMs => Runs.Count == 0 ? double.NaN : Runs.Average(r => r.WallTimeMs);
+
+        /// <summary>The share of the slots' time spent with a program running (from its start to its exit).</summary>
+        public double SlotsBusy(int slots) => Runs.Sum(r => r.WallTimeMs) / (slots * Seconds * 1000);
 
         public static Measurement Sum(IReadOnlyList<Measurement> parts) =>
-            new(parts.Sum(m => m.Count), parts.Sum(m => m.Seconds), [.. parts.SelectMany(m => m.LatenciesMs)], parts.Sum(m => m.Failed));
+            new(parts.Sum(m => m.Count), parts.Sum(m => m.Seconds), [.. parts.SelectMany(m => m.LatenciesMs)], parts.Sum(m => m.Failed),
+                [.. parts.SelectMany(m => m.Runs)]);
         public double P50 => Percentile(0.50);
         public double P99 => Percentile(0.99);
 
@@ -118,17 +142,21 @@ namespace Judge.Pipeline.Bench
         public static async Task<Measurement> PipelineAsync(JudgeStack stack, int count, int inFlight)
         {
             var verdicts = new List<string?>();
+            var runs = new List<ProgramRun>(count);
             var measurement = await RunConcurrentlyAsync(count, inFlight, async () =>
             {
                 var submission = await stack.Client.JudgeAsync(Request, TimeSpan.FromMinutes(5));
                 lock (verdicts)
+                {
                     verdicts.Add(submission.Verdict);
+                    runs.AddRange(submission.Tests.Select(t => new ProgramRun(t.CpuTimeMs, t.WallTimeMs)));
+                }
             });
             var failed = verdicts.Count(v => v != "AC");
             if (failed > 0)
                 Console.WriteLine($"pipeline: {failed} submissions were not AC: "
                     + string.Join(", ", verdicts.Where(v => v != "AC").GroupBy(v => v).Select(g => $"{g.Count()} x {g.Key}")));
-            return measurement with { Failed = failed };
+            return measurement with { Failed = failed, Runs = runs };
         }
 
         private static async Task<Measurement> RunConcurrentlyAsync(int count, int inFlight, Func<Task> action)
@@ -152,7 +180,7 @@ namespace Judge.Pipeline.Bench
                     gate.Release();
                 }
             }));
-            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, 0);
+            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, 0, []);
         }
     }
 
@@ -187,6 +215,7 @@ namespace Judge.Pipeline.Bench
         public Measurement Measure(int count)
         {
             var latencies = new List<double>(count);
+            var runs = new List<ProgramRun>(count);
             var failed = 0;
             var next = -1;
             var total = Stopwatch.StartNew();
@@ -195,11 +224,12 @@ namespace Judge.Pipeline.Bench
                 while (Interlocked.Increment(ref next) < count)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    var ok = Judge(lane);
+                    var (ok, run) = Judge(lane);
                     var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                     lock (latencies)
                     {
                         latencies.Add(elapsed);
+                        runs.Add(run);
                         if (!ok)
                             failed++;
                     }
@@ -207,10 +237,10 @@ namespace Judge.Pipeline.Bench
             })).ToList();
             lanes.ForEach(t => t.Start());
             lanes.ForEach(t => t.Join());
-            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed);
+            return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed, runs);
         }
 
-        private bool Judge(int lane)
+        private (bool Ok, ProgramRun Run) Judge(int lane)
         {
             var run = runner.Run(new SandboxSpec
             {
@@ -223,7 +253,8 @@ namespace Judge.Pipeline.Bench
                 StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
                 StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
             });
-            return run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Bench.Expected;
+            var ok = run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Bench.Expected;
+            return (ok, new ProgramRun(run.CpuTimeMs, run.WallTimeMs));
         }
 
         public void Dispose()

@@ -18,6 +18,7 @@ public sealed partial class ChildProcess
     }
 
     public string Name { get; }
+    public int Id => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 

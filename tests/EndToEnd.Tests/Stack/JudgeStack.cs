@@ -27,6 +27,8 @@ public sealed class JudgeStack : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public JudgeClient Client { get; private set; } = null!;
     public IReadOnlyList<LanguageInfo> Languages { get; private set; } = [];
+    /// <summary>The Api's and the Worker's processes, named "api" and "worker".</summary>
+    public IReadOnlyList<ChildProcess> Processes => _processes;
 
     /// <param name="logPath">Where both processes' output goes.</param>
     /// <param name="settings">Extra configuration for both processes, as environment variables (<c>Judge__WaitTimeoutSeconds</c>, ...).</param>
