@@ -13,8 +13,9 @@ namespace Judge.Worker.Judging;
 /// </summary>
 public sealed class SandboxStartup(SandboxRunner runner, IOptions<WorkerOptions> options, ILogger<SandboxStartup> logger) : IHostedService
 {
-    // Holds the directories boxes are mounted on, and the sources of languages with nothing to compile (at most the
-    // Api's MaxSourceBytes, 256 KiB by default, per submission in flight). tmpfs takes memory only for what it holds.
+    // Holds the directories boxes are mounted on, and the sources of languages with nothing to compile: a program and
+    // perhaps a checker per submission in flight, each at most the Api's MaxSourceBytes (256 KiB by default).
+    // tmpfs takes memory only for what it holds.
     private const long BoxParentBytes = 64 << 20;
 
     public Task StartAsync(CancellationToken cancellationToken)

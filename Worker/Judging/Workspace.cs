@@ -37,7 +37,7 @@ internal sealed class Workspace : IDisposable
 
     /// <summary>A box only the worker writes in, which sandboxes see read-only (the source of a language with nothing to
     /// compile): a plain directory in the box directory's tmpfs. A tmpfs of its own would cost a mount and an unmount
-    /// on the host per submission, and every unmount waits for the kernel's RCU grace period.</summary>
+    /// on the host for every submission, to cap what nobody but the worker writes.</summary>
     public string NewReadOnlyBox(string prefix) => Add(SafeFiles.CreateFreshDirectory(options.BoxDirectory, prefix));
 
     private string Add(string box)
