@@ -25,13 +25,14 @@ public sealed class WorkerOptions
     /// <summary>The size of the scratch tmpfs: bounds the standard streams of the runs in flight together.</summary>
     public long ScratchBytes { get; set; } = 1L << 30;
 
-    /// <summary>Compile directories (mounted at /box to compile, read-only at /prog to run) and checker boxes, each
-    /// a tmpfs of its own. At start-up the worker mounts a small tmpfs here, for the directories they are mounted
-    /// on, unless something is mounted here already.</summary>
+    /// <summary>Program directories (mounted at /box to compile, read-only at /prog to run) and checker boxes. One a
+    /// sandbox writes in is a tmpfs of its own, of <see cref="BoxBytes"/>; an interpreted program's, which only the
+    /// worker writes, is a plain directory. At start-up the worker mounts a tmpfs here, for those directories, unless
+    /// something is mounted here already.</summary>
     public string BoxDirectory { get; set; } = "/var/lib/judge-worker/boxes";
 
-    /// <summary>Size of each box: a tmpfs of its own, so a compile or a test cannot fill the host's disk.
-    /// It also bounds a test's fresh /box.</summary>
+    /// <summary>Size of each box a sandbox writes in (a compile step, a custom checker): a tmpfs of its own, so that
+    /// it cannot fill the host's disk. A test's fresh /box is the sandbox's own (<c>SandboxLimits.BoxBytes</c>).</summary>
     public long BoxBytes { get; set; } = 256L << 20;
 
     /// <summary>Limits of one compilation (the submission's and a custom checker's).</summary>

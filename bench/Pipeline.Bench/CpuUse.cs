@@ -11,6 +11,12 @@ internal sealed class CpuUse
     // /proc reports CPU time in USER_HZ ticks, which Linux fixes at 100 per second for user space.
     private const double MsPerTick = 10;
 
+    private const string Api = "Api", SandboxThreads = "Worker, sandbox threads", WorkerOther = "Worker, other threads",
+        Postgres = "PostgreSQL", RabbitMq = "RabbitMQ", ThisProcess = "this process", Idle = "machine idle", Busy = "machine busy";
+
+    /// <summary>The processes' parts, in the order they are reported.</summary>
+    private static readonly string[] Processes = [Api, SandboxThreads, WorkerOther, Postgres, RabbitMq, ThisProcess];
+
     private readonly int apiPid;
     private readonly int workerPid;
     private readonly Dictionary<string, long> totals = [];
@@ -36,13 +42,11 @@ internal sealed class CpuUse
     /// <summary>Milliseconds of CPU per submission for each part, what is left of the machine's busy time, and its idle time.</summary>
     public IEnumerable<(string Part, double MsPerSubmission)> PerSubmission()
     {
-        double PerSubmission(long ticks) => ticks * MsPerTick / submissions;
-        string[] processes = ["Api", "Worker, sandbox threads", "Worker, other threads", "PostgreSQL", "RabbitMQ", "this process"];
-        foreach (var part in processes)
-            yield return (part, PerSubmission(totals.GetValueOrDefault(part)));
-        var busy = totals.GetValueOrDefault("machine busy");
-        yield return ("sandboxed programs, kernel threads (the rest)", PerSubmission(busy - processes.Sum(p => totals.GetValueOrDefault(p))));
-        yield return ("machine idle", PerSubmission(totals.GetValueOrDefault("machine idle")));
+        double PerSubmission(string part) => totals.GetValueOrDefault(part) * MsPerTick / submissions;
+        foreach (var part in Processes)
+            yield return (part, PerSubmission(part));
+        yield return ("sandboxed programs, kernel threads (the rest)", PerSubmission(Busy) - Processes.Sum(PerSubmission));
+        yield return (Idle, PerSubmission(Idle));
     }
 
     private Dictionary<string, long> Snapshot()
@@ -54,24 +58,24 @@ internal sealed class CpuUse
             .Select(task => ReadStat(Path.Combine(task, "stat")))
             .Where(stat => stat?.Name.StartsWith("sandbox-", StringComparison.Ordinal) == true)
             .Sum(stat => stat!.Value.Ticks);
-        Add("Worker, sandbox threads", sandboxThreads);
-        Add("Worker, other threads", (ReadStat($"/proc/{workerPid}/stat")?.Ticks ?? 0) - sandboxThreads);
-        Add("Api", ReadStat($"/proc/{apiPid}/stat")?.Ticks ?? 0);
-        Add("this process", ReadStat("/proc/self/stat")?.Ticks ?? 0);
+        Add(SandboxThreads, sandboxThreads);
+        Add(WorkerOther, (ReadStat($"/proc/{workerPid}/stat")?.Ticks ?? 0) - sandboxThreads);
+        Add(Api, ReadStat($"/proc/{apiPid}/stat")?.Ticks ?? 0);
+        Add(ThisProcess, ReadStat("/proc/self/stat")?.Ticks ?? 0);
         foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => char.IsAsciiDigit(Path.GetFileName(d)[0])))
         {
             if (ReadStat(Path.Combine(process, "stat")) is not { } stat)
                 continue;
             if (stat.Name == "postgres")
-                Add("PostgreSQL", stat.Ticks);
+                Add(Postgres, stat.Ticks);
             else if (stat.Name == "beam.smp")
-                Add("RabbitMQ", stat.Ticks);
+                Add(RabbitMq, stat.Ticks);
         }
 
         // The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal ...".
         var machine = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(long.Parse).ToArray();
-        Add("machine idle", machine[3] + machine[4]);
-        Add("machine busy", machine.Sum() - machine[3] - machine[4]);
+        Add(Idle, machine[3] + machine[4]);
+        Add(Busy, machine.Sum() - machine[3] - machine[4]);
         return parts;
     }
 

@@ -43,6 +43,31 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_compiled_program_gets_a_tmpfs_box_of_its_own_and_an_interpreted_program_a_plain_directory()
+    {
+        // Seen while the run is going on: the worker removes the box when the submission is done.
+        var programBoxIsMounted = new List<bool>();
+        var sandbox = new FakeSandbox(spec =>
+        {
+            if (!FakeSandbox.IsCompile(spec))
+            {
+                var box = spec.Binds.Single(b => b.Target == Language.ProgramDirectory).Source;
+                programBoxIsMounted.Add(File.ReadLines("/proc/self/mounts").Any(line => line.Split(' ')[1] == box));
+            }
+            return null;
+        });
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C, LanguageCatalog.Python());
+        var compiled = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1\n", "1", 1)]);
+        var interpreted = await worker.InsertSubmissionAsync("python3", "print(input())", tests: [("1\n", "1", 1)]);
+
+        await worker.JudgeAsync(compiled);
+        await worker.JudgeAsync(interpreted);
+
+        Assert.Equal([true, false], programBoxIsMounted);
+        Assert.Equal("AC", (await worker.SubmissionAsync(interpreted)).Verdict);
+    }
+
+    [Fact]
     public async Task Problem_tests_run_in_order_the_first_failure_decides_and_the_score_counts_accepted_points()
     {
         var sandbox = new FakeSandbox();
