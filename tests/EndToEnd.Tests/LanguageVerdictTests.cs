@@ -53,7 +53,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
         ];
 
         var judged = await Task.WhenAll(cases.Select(c =>
-            fixture.JudgeAsync(new SubmissionRequest(language, c.Source) { Tests = c.Tests, Limits = programs.Limits })));
+            fixture.JudgeAsync(new SubmissionRequest(language, c.Source) { Tests = c.Tests, Limits = LimitsFor(c.Verdict, programs.Limits) })));
 
         var failures = new List<string>();
         foreach (var (expected, submission) in cases.Select(c => c.Verdict).Zip(judged))
@@ -68,6 +68,17 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
     }
 
     private static readonly HashSet<string> Interpreted = ["python3", "javascript", "bash", "perl"];
+
+    /// <summary>
+    /// MLE must come from the memory limit, whatever the host's speed: how much CPU a runtime spends per byte it
+    /// allocates differs between languages and grows on a slow or busy host (bash's memory hog took 1011 ms of CPU
+    /// on one, and got TLE). That case gets CPU and wall time that cannot run out first; a hog that reaches the
+    /// limit ends at once, so this costs nothing when it works. OLE needs no such room: the flood reaches 1 MiB in
+    /// a few hundred ms in the slowest language, and a run whose output reached the limit is OLE whatever ends it.
+    /// </summary>
+    private static Limits LimitsFor(string verdict, Limits limits) => verdict == "MLE"
+        ? limits with { CpuTimeMs = limits.CpuTimeMs * 5, WallTimeMs = limits.WallTimeMs * 5 }
+        : limits;
 
     private static string? Problem(string expected, Submission submission)
     {

@@ -38,6 +38,20 @@ public static class HostPrograms
         return bin;
     }
 
+    /// <summary>Runs <paramref name="program"/> directly on the host, outside any sandbox: what the host itself does with it.</summary>
+    public static HostRun RunOnHost(string program, int timeoutMs = 60_000)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardInput = true };
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(timeoutMs), $"{program} did not end on the host within {timeoutMs} ms");
+        // .NET reports a process killed by signal N as exit code 128 + N, as a shell does.
+        return process.ExitCode > 128
+            ? new HostRun(null, process.ExitCode - 128, stdout)
+            : new HostRun(process.ExitCode, null, stdout);
+    }
+
     /// <summary>True when some process on the host has <paramref name="marker"/> in its command line.</summary>
     public static bool HostHasProcessWithArgument(string marker)
     {
@@ -58,3 +72,6 @@ public static class HostPrograms
         return false;
     }
 }
+
+/// <summary>How a program ended on the host: an exit code, or the signal that killed it; and what it printed.</summary>
+public sealed record HostRun(int? ExitCode, int? Signal, string Stdout);

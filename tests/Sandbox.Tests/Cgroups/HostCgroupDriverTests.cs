@@ -111,7 +111,7 @@ public sealed class HostCgroupDriverTests : IDisposable
         Assert.True(counted, $"only {run.CpuUsage().TotalMilliseconds} ms of CPU counted");
         Assert.True(run.CpuUsage() <= wall.Elapsed * Environment.ProcessorCount, "more CPU time than the cores could give");
         run.KillAll();
-        Assert.True(busy.WaitForExit(1000));
+        Assert.True(busy.WaitForExit(10_000));
     }
 
     [Fact]
@@ -119,12 +119,18 @@ public sealed class HostCgroupDriverTests : IDisposable
     {
         using var run = _driver.CreateRun("quota", NoLimits with { CpuCores = 0.2 });
         StartIn(run, "sha256sum", "/dev/zero");
+        // Measured from when it first ran: on a busy host a new process can wait a while for its first slice.
+        Assert.True(SpinWait.SpinUntil(() => run.CpuUsage() > TimeSpan.Zero, TimeSpan.FromSeconds(30)), "the child never ran");
+        TimeSpan usedBefore = run.CpuUsage();
+        var wall = Stopwatch.StartNew();
 
         Thread.Sleep(600);
 
-        // 0.2 cores for 0.6 s is 120 ms; one spare period of 100 ms covers scheduling slack.
-        // (Unthrottled, it would take up to 600 ms; on a busy host it may get less than its share.)
-        Assert.InRange(run.CpuUsage(), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(250));
+        TimeSpan used = run.CpuUsage() - usedBefore;
+        // 0.2 cores over the time that really passed, plus one spare quota period (100 ms) of scheduling slack.
+        // Unthrottled, it would take the whole elapsed time; on a busy host it may get less than its share.
+        TimeSpan share = wall.Elapsed * 0.2 + TimeSpan.FromMilliseconds(100);
+        Assert.True(used <= share, $"{used.TotalMilliseconds} ms of CPU in {wall.ElapsedMilliseconds} ms of wall time; 0.2 cores allow {share.TotalMilliseconds} ms");
     }
 
     [Fact]
@@ -136,8 +142,8 @@ public sealed class HostCgroupDriverTests : IDisposable
 
         run.KillAll();
 
-        Assert.True(first.WaitForExit(1000));
-        Assert.True(second.WaitForExit(1000));
+        Assert.True(first.WaitForExit(10_000));
+        Assert.True(second.WaitForExit(10_000));
         Assert.All(run.ProcsFiles, file => Assert.Equal("", File.ReadAllText(file)));
     }
 
@@ -151,7 +157,7 @@ public sealed class HostCgroupDriverTests : IDisposable
 
         run.Dispose();
 
-        Assert.True(sleeper.WaitForExit(1000));
+        Assert.True(sleeper.WaitForExit(10_000));
         Assert.All(dirs, dir => Assert.False(Directory.Exists(dir)));
     }
 
@@ -194,7 +200,7 @@ public sealed class HostCgroupDriverTests : IDisposable
         var restarted = CgroupDriver.Detect(_parentName);
         restarted.RemoveStaleRuns(_ => true);
 
-        Assert.True(orphan.WaitForExit(1000));
+        Assert.True(orphan.WaitForExit(10_000));
         Assert.All(dirs, dir => Assert.False(Directory.Exists(dir)));
     }
 

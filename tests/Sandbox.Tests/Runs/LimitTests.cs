@@ -42,7 +42,7 @@ public sealed class LimitTests(SandboxFixture sandbox)
     }
 
     [Fact]
-    public void Cpu_loop_is_stopped_within_10_ms_of_the_cpu_limit()
+    public void Cpu_loop_is_stopped_within_25_ms_of_the_cpu_limit()
     {
         string program = sandbox.CompileC(Programs.Spin);
         var limit = TimeSpan.FromMilliseconds(500);
@@ -51,8 +51,8 @@ public sealed class LimitTests(SandboxFixture sandbox)
 
         ResultAssert.Status(SandboxStatus.TimeLimit, result);
         Assert.True(result.CpuTimeMs >= 500, $"stopped early at {result.CpuTimeMs} ms");
-        // The watch sleeps remaining/cores and re-reads the cgroup, so the overshoot is the kill latency.
-        // 10 ms is the target; the bound leaves room for a loaded 2-core CI machine.
+        // The watch sleeps remaining/cores and re-reads the cgroup, so the overshoot is the kill latency. The target
+        // is 10 ms, and is met with room to spare (docs/benchmarks.md); the bound leaves room for a slower, busy host.
         Assert.True(result.CpuTimeMs <= 500 + 25, $"overshot to {result.CpuTimeMs} ms");
     }
 
@@ -73,10 +73,11 @@ public sealed class LimitTests(SandboxFixture sandbox)
     [Fact]
     public void Sleeper_gets_wall_time_limit_not_time_limit()
     {
-        SandboxResult result = Run(["/bin/sleep", "10"], Defaults with { WallTime = TimeSpan.FromMilliseconds(300) });
+        SandboxResult result = Run(["/bin/sleep", "30"], Defaults with { WallTime = TimeSpan.FromMilliseconds(300) });
 
         ResultAssert.Status(SandboxStatus.WallTimeLimit, result);
-        Assert.InRange(result.WallTimeMs, 300, 1000);
+        // Stopped at the limit, not when the sleep ended; the upper bound leaves a slow, busy host 2.7 s to notice.
+        Assert.InRange(result.WallTimeMs, 300, 3000);
         Assert.True(result.CpuTimeMs < 100);
     }
 
@@ -86,7 +87,7 @@ public sealed class LimitTests(SandboxFixture sandbox)
         string program = sandbox.CompileC(Programs.ForkBomb);
         string stdout = Path.Combine(sandbox.NewDirectory(), "stdout");
 
-        SandboxResult result = Run([program], Defaults with { Processes = 16, WallTime = TimeSpan.FromSeconds(1) }, stdout: stdout);
+        SandboxResult result = Run([program], Defaults with { Processes = 16, WallTime = TimeSpan.FromSeconds(2) }, stdout: stdout);
 
         Assert.NotEqual(SandboxStatus.Ok, result.Status);
         Assert.NotEqual(SandboxStatus.SetupError, result.Status);

@@ -1,3 +1,6 @@
+using Judge.Testing;
+using Xunit.Abstractions;
+
 namespace Judge.Security.Tests.Attacks;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace Judge.Security.Tests.Attacks;
 /// the answers must not differ.
 /// </summary>
 [Collection(AttackCollection.Name)]
-public sealed class EscapeAttackTests(AttackFixture sandbox)
+public sealed class EscapeAttackTests(AttackFixture sandbox, ITestOutputHelper output)
 {
     public static TheoryData<bool> AsRoot => new() { false, true };
 
@@ -113,8 +116,14 @@ public sealed class EscapeAttackTests(AttackFixture sandbox)
         sandbox.AssertNextRunWorks();
     }
 
+    /// <summary>
+    /// The i386 entry must never run a call. Where the host runs <c>int $0x80</c> for a 64-bit process, only our
+    /// filter stops it, and it must do so with SIGSYS. Some hosts give 64-bit processes no IA-32 entry at all (a
+    /// virtualisation layer can, whatever the kernel's config says) and kill the caller themselves; there the
+    /// filter cannot be seen, and the test proves what it still can: the call never returned and the process died.
+    /// </summary>
     [Fact]
-    public void I386_syscall_through_int_0x80_kills_the_process()
+    public void I386_syscall_through_int_0x80_never_runs_and_kills_the_process()
     {
         string program = sandbox.CompileC("""
             int main(void)
@@ -127,12 +136,25 @@ public sealed class EscapeAttackTests(AttackFixture sandbox)
                 return 0;
             }
             """);
+        HostRun onHost = HostPrograms.RunOnHost(program);
+        bool hostRunsTheCall = onHost.ExitCode == 0 && onHost.Stdout.StartsWith("before\nafter ", StringComparison.Ordinal);
+        bool hostKillsTheCaller = onHost.Signal is not null && onHost.Stdout == "before\n";
+        Assert.True(hostRunsTheCall || hostKillsTheCaller, $"the host did neither of the two things it can do with int $0x80: {onHost}");
 
         AttackRun run = sandbox.Run([program]);
 
         ResultAssert.Status(SandboxStatus.Signaled, run);
-        Assert.Equal(31, run.Result.Signal); // SIGSYS
         Assert.Equal("before\n", run.Stdout);
+        if (hostRunsTheCall)
+        {
+            output.WriteLine("This host runs int $0x80 outside the sandbox; the sandbox's filter must stop it with SIGSYS.");
+            Assert.Equal(31, run.Result.Signal); // SIGSYS
+        }
+        else
+        {
+            output.WriteLine($"This host itself kills a process that uses int $0x80 (signal {onHost.Signal} outside any sandbox), so the "
+                + $"filter cannot be observed here; the sandboxed call never returned and the process died of signal {run.Result.Signal}.");
+        }
         sandbox.AssertNextRunWorks();
     }
 
