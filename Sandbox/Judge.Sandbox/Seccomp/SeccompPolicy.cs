@@ -42,7 +42,28 @@ public static class SeccompPolicy
         // clone3 passes its flags in memory, which seccomp cannot read: glibc falls back to clone, which we inspect.
         "clone3",
         "io_uring_setup", "io_uring_enter", "io_uring_register",
+        // Watching files is a channel between runs: the image's libraries and /dev are the same inodes in every run,
+        // so a watch sees other sandboxes open them. Without inotify, file watchers fall back to polling.
+        "inotify_init", "inotify_init1",
     ];
+
+    /// <summary>
+    /// Answered with ENOLCK, "no locks available": a lock is a channel between runs on every inode they share (the
+    /// image's libraries are hard links of the host's files; /dev is one per host). flock and fcntl's lock commands;
+    /// programs that lock (SQLite, for one) report it as a locking error rather than crash.
+    /// </summary>
+    public static readonly IReadOnlyList<string> NoLocks = ["flock"];
+
+    /// <summary>Answered with EOPNOTSUPP, as filesystems without it do: reserving blocks behind a file's size takes space
+    /// on the host that no size limit counts. posix_fallocate falls back to writing, which the file size limit counts.</summary>
+    public static readonly IReadOnlyList<string> Unsupported = ["fallocate"];
+
+    /// <summary>fcntl commands that take or test record locks, as ranges: F_GETLK, F_SETLK, F_SETLKW (5-7) and their
+    /// open-file-description forms (36-38). Answered like <see cref="NoLocks"/>.</summary>
+    public static readonly IReadOnlyList<(uint First, uint Last)> FcntlLockCommands = [(5, 7), (36, 38)];
+
+    /// <summary>fcntl(F_NOTIFY): dnotify on a shared image directory would tell when other runs open its files.</summary>
+    public const uint FcntlNotify = 1026;
 
     /// <summary>Built once for the architecture this process runs on; the C side installs it with PR_SET_SECCOMP.
     /// Declared after the lists it reads: static initializers run in order.</summary>
@@ -54,6 +75,8 @@ public static class SeccompPolicy
     private const uint RetErrno = 0x00050000;
     public const uint RetEperm = RetErrno | 1;
     public const uint RetEnosys = RetErrno | 38;
+    public const uint RetEnolck = RetErrno | 37;
+    public const uint RetEopnotsupp = RetErrno | 95;
 
     /// <summary>Every CLONE_NEW* flag that clone() can carry. CLONE_NEWTIME (0x80) shares its bit with the
     /// exit signal there and is only honoured by clone3 and unshare, both refused whole.</summary>
@@ -72,7 +95,7 @@ public static class SeccompPolicy
     private const uint X32SyscallBit = 0x40000000;
 
     // struct seccomp_data { int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]; }, little-endian.
-    private const uint NrOffset = 0, ArchOffset = 4, FirstArgLowOffset = 16;
+    private const uint NrOffset = 0, ArchOffset = 4, FirstArgLowOffset = 16, SecondArgLowOffset = 24;
 
     /// <summary>The program for <paramref name="architecture"/>'s native ABI.</summary>
     public static SockFilter[] For(Architecture architecture)
@@ -91,8 +114,11 @@ public static class SeccompPolicy
         [
             .. NumbersOf(Denied, table).Select(nr => (nr, "eperm")),
             .. NumbersOf(Unimplemented, table).Select(nr => (nr, "enosys")),
+            .. NumbersOf(NoLocks, table).Select(nr => (nr, "enolck")),
+            .. NumbersOf(Unsupported, table).Select(nr => (nr, "eopnotsupp")),
             (table.Find("clone")!.Value, "clone"),
             (table.Find("personality")!.Value, "personality"),
+            (table.Find("fcntl")!.Value, "fcntl"),
         ];
         EmitSearch(bpf, [.. special.OrderBy(s => s.Nr)], "n");
 
@@ -107,12 +133,31 @@ public static class SeccompPolicy
         bpf.JumpIfEqual(PerLinux, "allow");
         bpf.JumpIfEqual(PersonalityQuery, "allow", "eperm");
 
+        // fcntl(fd, cmd, ...): the kernel reads cmd as an unsigned int. The lock ranges from the top down, so that the
+        // common commands (F_DUPFD 0 to F_SETFL 4) take four comparisons; F_NOTIFY lies above them all.
+        bpf.Label("fcntl");
+        bpf.Load(SecondArgLowOffset);
+        bool highest = true;
+        foreach (var (first, last) in FcntlLockCommands.OrderByDescending(range => range.First))
+        {
+            bpf.JumpIfAtLeast(last + 1, highest ? "fcntl-notify" : "allow");
+            bpf.JumpIfAtLeast(first, "enolck");
+            highest = false;
+        }
+        bpf.Ret(RetAllow);
+        bpf.Label("fcntl-notify");
+        bpf.JumpIfEqual(FcntlNotify, "eperm", "allow");
+
         bpf.Label("allow");
         bpf.Ret(RetAllow);
         bpf.Label("eperm");
         bpf.Ret(RetEperm);
         bpf.Label("enosys");
         bpf.Ret(RetEnosys);
+        bpf.Label("enolck");
+        bpf.Ret(RetEnolck);
+        bpf.Label("eopnotsupp");
+        bpf.Ret(RetEopnotsupp);
         bpf.Label("kill");
         bpf.Ret(RetKillProcess);
         return bpf.Build();

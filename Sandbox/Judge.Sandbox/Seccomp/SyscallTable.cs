@@ -51,6 +51,8 @@ public sealed class SyscallTable
     public static readonly SyscallTable X86_64 = new("x86_64", AuditArchX86_64, hasX32Bit: true, new()
     {
         ["clone"] = 56,
+        ["fcntl"] = 72,
+        ["flock"] = 73,
         ["ptrace"] = 101,
         ["syslog"] = 103,
         ["uselib"] = 134,
@@ -79,7 +81,10 @@ public sealed class SyscallTable
         ["add_key"] = 248,
         ["request_key"] = 249,
         ["keyctl"] = 250,
+        ["inotify_init"] = 253,
         ["unshare"] = 272,
+        ["fallocate"] = 285,
+        ["inotify_init1"] = 294,
         ["perf_event_open"] = 298,
         ["fanotify_init"] = 300,
         ["name_to_handle_at"] = 303,
@@ -111,9 +116,13 @@ public sealed class SyscallTable
     public static readonly SyscallTable Aarch64 = new("aarch64", AuditArchAarch64, hasX32Bit: false, new()
     {
         ["lookup_dcookie"] = 18,
+        ["fcntl"] = 25,
+        ["inotify_init1"] = 26,
+        ["flock"] = 32,
         ["umount2"] = 39,
         ["mount"] = 40,
         ["pivot_root"] = 41,
+        ["fallocate"] = 47,
         ["chroot"] = 51,
         ["vhangup"] = 58,
         ["quotactl"] = 60,

@@ -7,7 +7,8 @@ namespace Judge.Security.Tests.Seccomp;
 public sealed class SeccompPolicyTests
 {
     private const uint AuditArchX86_64 = 0xC000003E, AuditArchAarch64 = 0xC00000B7, AuditArchI386 = 0x40000003, AuditArchArm = 0x40000028;
-    private const uint Allow = 0x7fff0000, KillProcess = 0x80000000, Eperm = 0x00050001, Enosys = 0x00050026;
+    private const uint Allow = 0x7fff0000, KillProcess = 0x80000000, Eperm = 0x00050001, Enosys = 0x00050026,
+        Enolck = 0x00050025, Eopnotsupp = 0x0005005f;
 
     public sealed record Abi(Architecture Architecture, uint AuditArch, SyscallTable Table, uint Read, uint Openat, uint Mmap, uint ExitGroup);
 
@@ -63,6 +64,10 @@ public sealed class SeccompPolicyTests
             expected[Nr(abi, name)] = Eperm;
         foreach (string name in SeccompPolicy.Unimplemented.Where(n => abi.Table.Find(n) is not null))
             expected[Nr(abi, name)] = Enosys;
+        foreach (string name in SeccompPolicy.NoLocks)
+            expected[Nr(abi, name)] = Enolck;
+        foreach (string name in SeccompPolicy.Unsupported)
+            expected[Nr(abi, name)] = Eopnotsupp;
         uint clone = Nr(abi, "clone"), personality = Nr(abi, "personality");
 
         // Every number up to well past the highest the table knows (arguments all zero: plain fork, PER_LINUX).
@@ -97,6 +102,46 @@ public sealed class SeccompPolicyTests
 
         foreach (string name in new[] { "clone3", "io_uring_setup", "io_uring_enter", "io_uring_register" })
             Assert.True(Decide(abi, Nr(abi, name)) == Enosys, $"{name} does not return ENOSYS on {arch}");
+    }
+
+    [Theory, MemberData(nameof(Architectures))]
+    public void File_locks_watches_and_block_reservations_are_refused_so_runs_share_no_channel_or_uncounted_space(string arch)
+    {
+        Abi abi = Get(arch);
+
+        Assert.Equal(Enolck, Decide(abi, Nr(abi, "flock"), 3, 2 /* LOCK_EX */));
+        Assert.Equal(Enosys, Decide(abi, Nr(abi, "inotify_init1"), 0));
+        Assert.Equal(Eopnotsupp, Decide(abi, Nr(abi, "fallocate"), 1, 1 /* FALLOC_FL_KEEP_SIZE */, 0, 1 << 30));
+        if (abi.Table.Find("inotify_init") is { } inotifyInit)
+            Assert.Equal(Enosys, Decide(abi, inotifyInit));
+    }
+
+    [Theory]
+    [InlineData(0u, Allow)]        // F_DUPFD
+    [InlineData(1u, Allow)]        // F_GETFD
+    [InlineData(3u, Allow)]        // F_GETFL
+    [InlineData(4u, Allow)]        // F_SETFL
+    [InlineData(5u, Enolck)]       // F_GETLK
+    [InlineData(6u, Enolck)]       // F_SETLK
+    [InlineData(7u, Enolck)]       // F_SETLKW
+    [InlineData(8u, Allow)]        // F_SETOWN
+    [InlineData(35u, Allow)]
+    [InlineData(36u, Enolck)]      // F_OFD_GETLK
+    [InlineData(37u, Enolck)]      // F_OFD_SETLK
+    [InlineData(38u, Enolck)]      // F_OFD_SETLKW
+    [InlineData(39u, Allow)]
+    [InlineData(1024u, Allow)]     // F_SETLEASE: only on files the caller owns, which no other run shares
+    [InlineData(1026u, Eperm)]     // F_NOTIFY
+    [InlineData(1030u, Allow)]     // F_DUPFD_CLOEXEC
+    [InlineData(1033u, Allow)]     // F_ADD_SEALS
+    public void Fcntl_is_refused_only_for_locks_and_directory_notifications(uint command, uint expected)
+    {
+        foreach (Abi abi in new[] { X64, Arm64 })
+        {
+            Assert.Equal(expected, Decide(abi, Nr(abi, "fcntl"), 3, command));
+            // The kernel reads the command as an unsigned int: the upper half of the register does not matter.
+            Assert.Equal(expected, Decide(abi, Nr(abi, "fcntl"), 3, 0xffffffff_00000000 | command));
+        }
     }
 
     [Theory, MemberData(nameof(Architectures))]
