@@ -93,22 +93,32 @@ public static class SafeFiles
         }
     }
 
-    /// <summary>Removes a directory tree without following any link in it. Missing is fine.</summary>
+    /// <summary>
+    /// Removes a directory tree without following any link in it, and checks that it is gone. Missing is fine.
+    /// Names are handled as the bytes the kernel gives, never decoded: a sandbox can leave any name behind. A tmpfs
+    /// mounted on <paramref name="path"/> (a sized box) is detached first, which discards whatever it holds whatever
+    /// the names; directories inside are emptied and removed. Throws, naming the path, when something stays.
+    /// </summary>
     public static void RemoveTree(string path)
     {
-        string parent = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string fullPath = Path.GetFullPath(path);
+        if (Syscalls.IsMountPoint(fullPath))
+            Syscalls.TryDetach(fullPath);
+        string parent = Path.GetDirectoryName(fullPath)!;
         int dir = Syscalls.Open(parent, DirectoryFlags);
         try
         {
-            RemoveEntry(dir, Path.GetFileName(path), path);
+            RemoveEntry(dir, Syscalls.Utf8Z(Path.GetFileName(fullPath)), fullPath);
         }
         finally
         {
             Syscalls.Close(dir);
         }
+        if (Path.Exists(fullPath))
+            throw new IOException($"remove {fullPath}: still there after removal");
     }
 
-    private static void RemoveEntry(int parentFd, string name, string shownPath)
+    private static void RemoveEntry(int parentFd, byte[] name, string shownPath)
     {
         int error = Syscalls.TryUnlinkAt(parentFd, name, 0);
         if (error is 0 || error == ENOENT)
@@ -116,24 +126,26 @@ public static class SafeFiles
         if (error != EISDIR)
             throw Syscalls.Failure("unlink", shownPath, error);
 
-        int dir = Syscalls.TryOpenAt(parentFd, name, DirectoryFlags, 0, out error);
+        int dir = Syscalls.TryOpenAt(parentFd, name, DirectoryFlags, out error);
         if (dir < 0)
             throw Syscalls.Failure("open", shownPath, error);
         try
         {
-            // Listing through /proc/self/fd/N reads the directory we hold, not whatever the path names now.
-            foreach (string child in Directory.EnumerateFileSystemEntries($"/proc/self/fd/{dir}"))
-                RemoveEntry(dir, Path.GetFileName(child), Path.Combine(shownPath, Path.GetFileName(child)));
+            foreach (byte[] child in Syscalls.ReadDirectoryNames(dir, shownPath))
+                RemoveEntry(dir, child, Path.Combine(shownPath, Shown(child)));
         }
         finally
         {
             Syscalls.Close(dir);
         }
         error = Syscalls.TryUnlinkAt(parentFd, name, AT_REMOVEDIR);
-        // A sized directory is a tmpfs mount point: now empty, detach it and remove the directory under it.
+        // A mount point deeper in the tree: now empty, detach it and remove the directory under it.
         if (error == EBUSY && Syscalls.TryDetach(shownPath) == 0)
             error = Syscalls.TryUnlinkAt(parentFd, name, AT_REMOVEDIR);
         if (error is not 0 && error != ENOENT)
             throw Syscalls.Failure("rmdir", shownPath, error);
     }
+
+    /// <summary>A raw name for messages only (invalid UTF-8 shown as U+FFFD); never used to reach the file.</summary>
+    private static string Shown(byte[] nameZ) => System.Text.Encoding.UTF8.GetString(nameZ, 0, nameZ.Length - 1);
 }

@@ -65,10 +65,59 @@ internal static unsafe partial class Syscalls
         }
     }
 
-    public static int TryUnlinkAt(int dirFd, string name, int flags)
+    public static int TryUnlinkAt(int dirFd, string name, int flags) => TryUnlinkAt(dirFd, Utf8Z(name), flags);
+
+    /// <summary>unlinkat with the name as the kernel gave it (NUL-terminated bytes), whatever its encoding.</summary>
+    public static int TryUnlinkAt(int dirFd, byte[] nameZ, int flags)
     {
-        fixed (byte* p = Utf8Z(name))
+        fixed (byte* p = nameZ)
             return unlinkat(dirFd, p, flags) == 0 ? 0 : errno;
+    }
+
+    /// <summary>openat with the name as the kernel gave it (NUL-terminated bytes); -1 and <paramref name="error"/> on failure.</summary>
+    public static int TryOpenAt(int dirFd, byte[] nameZ, int flags, out int error)
+    {
+        fixed (byte* p = nameZ)
+        {
+            int fd = openat(dirFd, p, flags | O_CLOEXEC, 0);
+            error = fd < 0 ? errno : 0;
+            return fd;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    private static partial nint GetDents64(int fd, byte* buffer, nuint count);
+
+    /// <summary>
+    /// The names in the open directory <paramref name="dirFd"/>, as NUL-terminated bytes, without "." and "..".
+    /// Read with getdents64 rather than through a string API: a name that is not valid UTF-8 must come back exactly,
+    /// or it could not be removed.
+    /// </summary>
+    public static List<byte[]> ReadDirectoryNames(int dirFd, string shownPath)
+    {
+        // struct linux_dirent64 { u64 d_ino; s64 d_off; u16 d_reclen; u8 d_type; char d_name[]; }
+        const int ReclenOffset = 16, NameOffset = 19;
+        var names = new List<byte[]>();
+        var buffer = new byte[32 * 1024];
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                nint read = GetDents64(dirFd, start, (nuint)buffer.Length);
+                if (read < 0)
+                    throw Failure("getdents64", shownPath, Marshal.GetLastSystemError());
+                if (read == 0)
+                    return names;
+                for (int at = 0; at < read; at += *(ushort*)(start + at + ReclenOffset))
+                {
+                    var name = new ReadOnlySpan<byte>(start + at + NameOffset, buffer.Length - at - NameOffset);
+                    name = name[..(name.IndexOf((byte)0) + 1)];
+                    if (name.SequenceEqual(".\0"u8) || name.SequenceEqual("..\0"u8))
+                        continue;
+                    names.Add(name.ToArray());
+                }
+            }
+        }
     }
 
     public static void Close(int fd)
