@@ -18,12 +18,11 @@ public sealed class WorkerOptions
     /// <summary>Names this worker in <c>worker_languages</c>.</summary>
     public string Id { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary>Trusted files (stdin, stdout, stderr of runs). Never mounted into a sandbox. At start-up the worker
-    /// mounts a tmpfs of <see cref="ScratchBytes"/> here unless something is mounted here already.</summary>
+    /// <summary>Trusted files (stdin, stdout, stderr of runs), never mounted into a sandbox: each submission gets a
+    /// tmpfs of its own here, sized for the most its runs can write at once, so that no submission can take space
+    /// another needs. At start-up the worker mounts a small tmpfs here, for their mount points, unless something is
+    /// mounted here already.</summary>
     public string ScratchDirectory { get; set; } = "/var/lib/judge-worker/scratch";
-
-    /// <summary>The size of the scratch tmpfs: bounds the standard streams of the runs in flight together.</summary>
-    public long ScratchBytes { get; set; } = 1L << 30;
 
     /// <summary>Program directories (mounted at /box to compile, read-only at /prog to run) and checker boxes. One a
     /// sandbox writes in is a tmpfs of its own, of <see cref="BoxBytes"/>; an interpreted program's, which only the

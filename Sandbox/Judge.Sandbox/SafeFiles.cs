@@ -43,6 +43,14 @@ public static class SafeFiles
             Syscalls.MountTmpfs("judge-worker", directory, $"{MountPlan.TmpfsOptions(sizeBytes)},mode={Convert.ToString((int)mode, 8)}");
     }
 
+    /// <summary>The bytes in use on the file system mounted at <paramref name="mountPoint"/> (a sized box): what its files
+    /// take, counted by the file system rather than by walking names a sandbox chose.</summary>
+    public static long UsedBytes(string mountPoint)
+    {
+        var drive = new DriveInfo(mountPoint);
+        return drive.TotalSize - drive.TotalFreeSpace;
+    }
+
     /// <summary>Reads at most <paramref name="maxBytes"/> of the regular file <paramref name="name"/> directly in <paramref name="directory"/>.
     /// Returns null when it does not exist or is not a regular file (a link, a fifo, ...).</summary>
     public static byte[]? ReadFile(string directory, string name, long maxBytes, out bool truncated)

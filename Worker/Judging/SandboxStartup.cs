@@ -18,6 +18,9 @@ public sealed class SandboxStartup(SandboxRunner runner, IOptions<WorkerOptions>
     // tmpfs takes memory only for what it holds.
     private const long BoxParentBytes = 64 << 20;
 
+    // Holds only the mount points of the submissions' own scratch tmpfs (Workspace).
+    private const long ScratchParentBytes = 1 << 20;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var item in HostCheck.Run())
@@ -30,7 +33,7 @@ public sealed class SandboxStartup(SandboxRunner runner, IOptions<WorkerOptions>
                 logger.LogWarning("Sandbox host check: {Name}: {Detail}. Better: {Fix}", item.Name, item.Detail, item.Fix);
         }
         runner.RemoveStaleRuns();
-        SafeFiles.EnsureTmpfs(options.Value.ScratchDirectory, options.Value.ScratchBytes, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        SafeFiles.EnsureTmpfs(options.Value.ScratchDirectory, ScratchParentBytes, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         // Sandboxes run as unprivileged host ids and must be able to walk to the box they bind.
         SafeFiles.EnsureTmpfs(options.Value.BoxDirectory, BoxParentBytes, (UnixFileMode)0b111_101_101);
         return Task.CompletedTask;

@@ -39,7 +39,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         if (submission.Tests.Count == 0)
             return JudgeOutcome.InternalError("the submission has no tests");
 
-        using var workspace = new Workspace(options, logger);
+        using var workspace = new Workspace(options, logger, ScratchBytesFor(submission));
         try
         {
             var program = await CompileAsync(language, submission.Source, workspace, "program");
@@ -61,7 +61,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             foreach (var test in submission.Tests)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                results.Add(await RunTestAsync(language, program.Directory, test, submission, checkerLanguage, checker, workspace));
+                results.Add(await RunTestAsync(language, program, test, submission, checkerLanguage, checker, workspace));
             }
 
             var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
@@ -77,15 +77,34 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         }
     }
 
-    private sealed record Compilation(string Directory, string? Output, (Verdict Verdict, string? Message)? Failure = null);
+    /// <summary>
+    /// The most a submission's files in scratch take at once. Before the tests: the compiler's stdout and stderr. Then
+    /// for one test at a time (its files are removed before the next): its input, the program's stdout and stderr and
+    /// a custom checker's. Each output is capped by its run's file size limit, and no run can reserve blocks beyond a
+    /// file's size (the seccomp policy refuses fallocate), so the submission cannot need more than this.
+    /// </summary>
+    private long ScratchBytesFor(SubmissionToJudge submission)
+    {
+        const long Slack = 1 << 20; // the empty input file, and rounding to pages
+        long largestInput = submission.Tests.Count == 0 ? 0 : submission.Tests.Max(t => (long)Encoding.UTF8.GetByteCount(t.Input));
+        long test = largestInput + 2 * submission.Limits.OutputBytes + 2 * options.CheckerLimits.OutputBytes;
+        long compile = 2 * options.CompileLimits.OutputBytes;
+        return Math.Max(test, compile) + Slack;
+    }
+
+    /// <param name="ProgramBytes">What the program's own files take in memory: a compiled program's tmpfs box as the
+    /// compiler left it, or an interpreted program's source. Those pages were charged to the compile step (or the
+    /// worker), not to the runs that read them; each run is charged for them instead (<see cref="RunTestAsync"/>).</param>
+    private sealed record Compilation(string Directory, string? Output, long ProgramBytes, (Verdict Verdict, string? Message)? Failure = null);
 
     private async Task<Compilation> CompileAsync(Language language, string source, Workspace workspace, string name)
     {
         // A compiler writes its output next to the source; an interpreter's source is only read.
         var directory = language.Compile is null ? workspace.NewReadOnlyBox($"{name}-") : workspace.NewBox($"{name}-");
-        SafeFiles.WriteNewFile(directory, language.SourceFile, Encoding.UTF8.GetBytes(source));
+        var sourceBytes = Encoding.UTF8.GetBytes(source);
+        SafeFiles.WriteNewFile(directory, language.SourceFile, sourceBytes);
         if (language.Compile is null)
-            return new Compilation(directory, null);
+            return new Compilation(directory, null, sourceBytes.Length);
 
         var result = await RunAsync(new SandboxSpec
         {
@@ -99,9 +118,12 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             StderrPath = workspace.ScratchPath($"{name}.compile.err"),
         });
         var output = CompilerOutput(workspace, name);
+        workspace.RemoveScratch($"{name}.compile.out", $"{name}.compile.err");
+        // Counted by the box's file system, not by walking what the compiler left: no name or link it planted is followed.
+        var programBytes = SafeFiles.UsedBytes(directory);
         return result.Status == SandboxStatus.Ok
-            ? new Compilation(directory, output)
-            : new Compilation(directory, output, VerdictRules.ForFailedCompile(result));
+            ? new Compilation(directory, output, programBytes)
+            : new Compilation(directory, output, programBytes, VerdictRules.ForFailedCompile(result));
     }
 
     private string? CompilerOutput(Workspace workspace, string name)
@@ -112,22 +134,28 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         return text.Text.Length == 0 ? null : text.Truncated ? text.Text + "\n[compiler output cut]" : text.Text;
     }
 
-    private async Task<TestResult> RunTestAsync(Language language, string programDirectory, TestCase test, SubmissionToJudge submission,
+    private async Task<TestResult> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
         Language? checkerLanguage, Compilation? checker, Workspace workspace)
     {
+        var limits = submission.Limits;
+        // The program's files are memory the run can read without being charged for it: its limit makes room for them,
+        // so that a constant table in the binary counts like memory the program allocates.
+        if (program.ProgramBytes >= limits.MemoryBytes)
+            return new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
+                $"the program's files take {program.ProgramBytes / 1024} KB, not less than the memory limit");
+
         var input = Encoding.UTF8.GetBytes(test.Input);
         var prefix = $"test-{test.Index}";
         SafeFiles.WriteNewFile(workspace.Scratch, $"{prefix}.in", input);
-        var limits = submission.Limits;
 
         var run = await RunAsync(new SandboxSpec
         {
             Command = language.RunCommand(limits.MemoryBytes),
             With = language.RunWith,
             WorkDir = null, // a fresh, empty /box for every test
-            Binds = [new BindMount(programDirectory, Language.ProgramDirectory)],
+            Binds = [new BindMount(program.Directory, Language.ProgramDirectory)],
             Environment = EnvironmentFor(language),
-            Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
+            Limits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses),
             StdinPath = workspace.ScratchPath($"{prefix}.in"),
             StdoutPath = workspace.ScratchPath($"{prefix}.out"),
             StderrPath = workspace.ScratchPath($"{prefix}.err"),
@@ -145,8 +173,9 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 : await CheckAsync(submission.Checker, test, input, stdout, checkerLanguage, checker, workspace);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
-        return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, run.PeakMemoryBytes / 1024, run.ExitCode, run.Signal,
-            storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
+        workspace.RemoveScratch($"{prefix}.in", $"{prefix}.out", $"{prefix}.err");
+        return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
+            run.ExitCode, run.Signal, storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
     }
 
     private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, byte[] output,
@@ -186,6 +215,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             });
             var stderr = StoredText.Decode(workspace.ReadScratch($"{prefix}.err", options.CheckerMessageBytes, out var cut),
                 options.CheckerMessageBytes, cut).Text.Trim();
+            workspace.RemoveScratch($"{prefix}.out", $"{prefix}.err");
             var message = stderr.Length == 0 ? null : stderr;
             return run switch
             {

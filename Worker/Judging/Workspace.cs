@@ -6,7 +6,7 @@ namespace Judge.Worker.Judging;
 /// <summary>
 /// The directories of one submission: a trusted scratch directory for the runs' standard streams
 /// (never mounted into a sandbox), and the boxes that sandboxes see. Everything is removed, without
-/// following links, when the submission is done.
+/// following links or decoding names, when the submission is done; what cannot be removed is logged as an error.
 /// </summary>
 internal sealed class Workspace : IDisposable
 {
@@ -18,13 +18,15 @@ internal sealed class Workspace : IDisposable
 
     public string Scratch { get; }
 
-    public Workspace(WorkerOptions options, ILogger logger)
+    /// <param name="scratchBytes">The size of this submission's scratch tmpfs: the most its files there can take at once.
+    /// It is a space of its own, so a submission that fills it cannot take what another submission's runs need.</param>
+    public Workspace(WorkerOptions options, ILogger logger, long scratchBytes)
     {
         this.options = options;
         this.logger = logger;
         Directory.CreateDirectory(options.ScratchDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(options.BoxDirectory);
-        Scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "submission-");
+        Scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "submission-", scratchBytes);
         // Runs without input still get a file: a null stdin would inherit the worker's own.
         SafeFiles.WriteNewFile(Scratch, EmptyInput, []);
     }
@@ -52,6 +54,14 @@ internal sealed class Workspace : IDisposable
         boxes.Remove(box);
     }
 
+    /// <summary>Removes files from the scratch directory once they have been read, so that a submission holds at most
+    /// one test's files there at a time.</summary>
+    public void RemoveScratch(params string[] names)
+    {
+        foreach (var name in names)
+            Remove(ScratchPath(name));
+    }
+
     /// <summary>Reads a file the trusted side or a run's stdio redirection wrote into the scratch directory. Missing reads as empty.</summary>
     public byte[] ReadScratch(string name, long maxBytes, out bool truncated) =>
         SafeFiles.ReadFile(Scratch, name, maxBytes, out truncated) ?? [];
@@ -67,12 +77,21 @@ internal sealed class Workspace : IDisposable
     {
         try
         {
-            SafeFiles.RemoveTree(path);
+            try
+            {
+                SafeFiles.RemoveTree(path);
+            }
+            catch (IOException e)
+            {
+                // Once more: the first failure may be passing (a mount still busy while the run's last process exits).
+                logger.LogWarning(e, "Could not remove {Path}; trying once more", path);
+                SafeFiles.RemoveTree(path);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A leftover directory is worth a warning, not a wrong verdict.
-            logger.LogWarning(e, "Could not remove {Path}", path);
+            // Not the submission's fault, so not its verdict: but space or a mount is left behind, which an operator must hear of.
+            logger.LogError(e, "Could not remove {Path}; it is left behind", path);
         }
     }
 }

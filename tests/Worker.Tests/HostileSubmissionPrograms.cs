@@ -135,4 +135,56 @@ internal static class HostileSubmissionPrograms
             source.Append($"{{$define a{i}:=a{i - 1}+a{i - 1}}}\n");
         return source.Append("var x: int64;\nbegin\n  x := a30;\n  writeln(x);\nend.\n").ToString();
     }
+
+    /// <summary>A constant table of <paramref name="tableMiB"/> MiB in the binary, all read, plus <paramref name="allocateMiB"/> MiB
+    /// allocated and touched; prints the sum of the table, which the tests expect as the output.</summary>
+    public static string CConstantTable(int tableMiB, int allocateMiB) => $$"""
+        #include <stdio.h>
+        #include <stdlib.h>
+        #define TABLE ({{tableMiB}}L << 20)
+        static const unsigned char table[TABLE] = { 1 };
+        int main(void)
+        {
+            unsigned long sum = 0;
+            for (long i = 0; i < TABLE; i += 4096)
+                sum += ((volatile const unsigned char *)table)[i];
+            /* volatile: the compiler must neither drop the allocation nor the writes that touch its pages. */
+            volatile char *heap = malloc(({{allocateMiB}}L << 20) + 1);
+            if (!heap)
+                return 3;
+            for (long i = 0; i <= ({{allocateMiB}}L << 20); i += 4096)
+                heap[i] = 7;
+            printf("%lu\n", sum + (unsigned long)heap[0] - 7);
+            return 0;
+        }
+        """;
+
+    /// <summary>Reserves a GiB behind its (empty) stdout, which would have filled a scratch space the worker shares,
+    /// and says on stderr what the kernel answered.</summary>
+    public const string CReserveBehindStdout = """
+        #define _GNU_SOURCE
+        #include <errno.h>
+        #include <fcntl.h>
+        #include <stdio.h>
+        #include <string.h>
+        int main(void)
+        {
+            int rc = fallocate(1, 1 /* FALLOC_FL_KEEP_SIZE */, 0, 1L << 30);
+            fprintf(stderr, "fallocate %s\n", rc == 0 ? "ok" : strerrorname_np(errno));
+            return 0;
+        }
+        """;
+
+    /// <summary>A custom checker (testlib convention) that accepts, leaving files whose names are not valid UTF-8 in its box.</summary>
+    public const string CCheckerLeavingUndecodableNames = """
+        #include <fcntl.h>
+        #include <unistd.h>
+        int main(void)
+        {
+            const char *names[] = { "\xff\xfe", "a\x80b", "\xc3" };
+            for (int i = 0; i < 3; i++)
+                close(open(names[i], O_WRONLY | O_CREAT, 0644));
+            return 0;
+        }
+        """;
 }

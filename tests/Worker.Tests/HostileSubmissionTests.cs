@@ -206,9 +206,56 @@ public sealed class HostileSubmissionTests : IDisposable
         await AssertAftermathAsync(outcome);
     }
 
-    private Task<JudgeOutcome> JudgeAsync(string language, string source, params TestCase[] tests)
+    /// <summary>The table's pages were written by the compiler into its box, and charged to the compile step: unless the
+    /// run is charged for them, a program reads a table larger than its memory limit for free.</summary>
+    [Theory]
+    [InlineData(24, 0, "MLE")] // the binary alone is larger than the limit
+    [InlineData(12, 8, "MLE")] // neither alone is, together they are
+    [InlineData(2, 2, "AC")]   // what fits is still accepted
+    public async Task A_constant_table_in_the_binary_counts_against_the_memory_limit(int tableMiB, int allocateMiB, string verdict)
     {
-        var submission = new SubmissionToJudge(Guid.NewGuid(), language, source, options.DefaultTestLimits, CheckerSpec.Default,
+        var limits = options.DefaultTestLimits with { MemoryKb = 16 << 10 };
+
+        var outcome = await JudgeAsync("c", CConstantTable(tableMiB, allocateMiB), limits, CheckerSpec.Default, new TestCase(1, "", "1\n", 1));
+
+        Assert.True(outcome.Verdict.ToString() == verdict, Describe(outcome));
+        if (verdict == "MLE")
+            Assert.InRange(outcome.Tests.Single().MemoryKb, (tableMiB << 10) * 9 / 10, long.MaxValue);
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task Blocks_reserved_behind_an_empty_stdout_are_refused_and_a_submission_judged_beside_it_is_unharmed()
+    {
+        var tests = Enumerable.Range(1, 4).Select(i => new TestCase(i, "", "", 1)).ToArray();
+
+        var judged = await Task.WhenAll(
+            JudgeAsync("c", CReserveBehindStdout, tests),
+            JudgeAsync("c", CSum, new TestCase(1, "1 2\n", "3\n", 1), new TestCase(2, "40 2\n", "42\n", 1)));
+
+        Assert.All(judged[0].Tests, test => Assert.Equal("fallocate EOPNOTSUPP\n", test.Stderr));
+        Assert.True(judged[1].Verdict == Verdict.AC, Describe(judged[1]));
+        await AssertAftermathAsync(judged[0]);
+    }
+
+    [Fact]
+    public async Task A_custom_checker_leaving_names_that_are_not_utf8_in_its_box_leaves_no_mount_or_file_behind()
+    {
+        var checker = new CheckerSpec(CheckerKind.Custom, Source: CCheckerLeavingUndecodableNames, Language: "c");
+
+        var outcome = await JudgeAsync("c", CSum, options.DefaultTestLimits, checker,
+            new TestCase(1, "1 2\n", "3\n", 1), new TestCase(2, "40 2\n", "42\n", 1));
+
+        Assert.True(outcome.Verdict == Verdict.AC, Describe(outcome));
+        await AssertAftermathAsync(outcome);
+    }
+
+    private Task<JudgeOutcome> JudgeAsync(string language, string source, params TestCase[] tests) =>
+        JudgeAsync(language, source, options.DefaultTestLimits, CheckerSpec.Default, tests);
+
+    private Task<JudgeOutcome> JudgeAsync(string language, string source, TestLimits limits, CheckerSpec checker, params TestCase[] tests)
+    {
+        var submission = new SubmissionToJudge(Guid.NewGuid(), language, source, limits, checker,
             tests.Length > 0 ? tests : [new TestCase(1, "1 2\n", "3\n", 1)]);
         return judge.JudgeAsync(submission, () => Task.CompletedTask, CancellationToken.None);
     }
@@ -249,5 +296,5 @@ public sealed class HostileSubmissionTests : IDisposable
 
     private static string Describe(JudgeOutcome outcome) =>
         $"{outcome.Verdict}: {outcome.Message} | compile output: {outcome.CompileOutput} | tests: " +
-        string.Join(" | ", outcome.Tests.Select(t => $"{t.Verdict} {t.Message} stdout={t.Stdout} stderr={t.Stderr}"));
+        string.Join(" | ", outcome.Tests.Select(t => $"{t.Verdict} {t.Message} {t.MemoryKb} KB stdout={t.Stdout} stderr={t.Stderr}"));
 }
