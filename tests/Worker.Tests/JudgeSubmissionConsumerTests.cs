@@ -39,7 +39,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
         // The run's peak, plus what the program's files take in its box (a page or two for this one).
         Assert.InRange(tests[0].MemoryKb, 3072 + 4, 3072 + 64);
 
-        await listener.WaitAsync(TimeSpan.FromSeconds(5));
+        await listener.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(id.ToString(), announced);
     }
 
