@@ -140,9 +140,10 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var limits = submission.Limits;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
         // so that a constant table in the binary counts like memory the program allocates.
-        if (program.ProgramBytes >= limits.MemoryBytes)
+        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses);
+        if (sandboxLimits.MemoryBytes < SpecValidator.MinMemoryBytes)
             return new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
-                $"the program's files take {program.ProgramBytes / 1024} KB, not less than the memory limit");
+                $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in");
 
         var input = Encoding.UTF8.GetBytes(test.Input);
         var prefix = $"test-{test.Index}";
@@ -155,7 +156,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             WorkDir = null, // a fresh, empty /box for every test
             Binds = [new BindMount(program.Directory, Language.ProgramDirectory)],
             Environment = EnvironmentFor(language),
-            Limits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses),
+            Limits = sandboxLimits,
             StdinPath = workspace.ScratchPath($"{prefix}.in"),
             StdoutPath = workspace.ScratchPath($"{prefix}.out"),
             StderrPath = workspace.ScratchPath($"{prefix}.err"),

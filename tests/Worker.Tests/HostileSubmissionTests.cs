@@ -210,6 +210,7 @@ public sealed class HostileSubmissionTests : IDisposable
     /// run is charged for them, a program reads a table larger than its memory limit for free.</summary>
     [Theory]
     [InlineData(24, 0, "MLE")] // the binary alone is larger than the limit
+    [InlineData(15, 0, "MLE")] // the binary leaves less than the sandbox's smallest memory limit
     [InlineData(12, 8, "MLE")] // neither alone is, together they are
     [InlineData(2, 2, "AC")]   // what fits is still accepted
     public async Task A_constant_table_in_the_binary_counts_against_the_memory_limit(int tableMiB, int allocateMiB, string verdict)
