@@ -72,4 +72,9 @@ internal static partial class NativeSpawn
 
     [LibraryImport("judgespawn", EntryPoint = "judge_spawn")]
     public static unsafe partial int Spawn(Request* request, Error* error);
+
+    /// <summary>spawn.c's sizes and field offsets of the structs above, in declaration order: each struct's size, then
+    /// the offset of each of its fields. Returns how many there are; fills at most <paramref name="capacity"/>.</summary>
+    [LibraryImport("judgespawn", EntryPoint = "judge_spawn_layout")]
+    public static unsafe partial int Layout(int* numbers, int capacity);
 }

@@ -57,7 +57,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Must match Spawner.MountKind, StageCode and the struct layouts in NativeSpawn.cs. */
+/* Must match NativeSpawn.MountKind, NativeSpawn.Stage and the structs of NativeSpawn.cs: the _Static_asserts below fix
+ * the layouts here, and judge_spawn_layout hands them to a test that compares them with the C# side's. */
 enum mount_kind { MOUNT_DIR = 0, MOUNT_SYMLINK = 1, MOUNT_FILE = 2, MOUNT_MOUNT = 3, MOUNT_REMOUNT = 4 };
 
 enum stage {
@@ -111,6 +112,41 @@ struct spawn_error {
     int32_t index;
     int32_t error;
 };
+
+#include <stddef.h>
+_Static_assert(sizeof(struct mount_op) == 48 && offsetof(struct mount_op, flags) == 40, "mount_op layout");
+_Static_assert(sizeof(struct rlimit_op) == 16 && offsetof(struct rlimit_op, value) == 8, "rlimit_op layout");
+_Static_assert(sizeof(struct spawn_request) == 136 && offsetof(struct spawn_request, mount_count) == 88 &&
+               offsetof(struct spawn_request, keep_root) == 128, "spawn_request layout");
+_Static_assert(sizeof(struct spawn_error) == 12 && offsetof(struct spawn_error, error) == 8, "spawn_error layout");
+
+/* Sizes and field offsets of the structs C# fills, in declaration order, for the layout test (NativeSpawnLayoutTests).
+ * Returns how many numbers there are; writes at most `capacity` of them. */
+int judge_spawn_layout(int32_t *out, int32_t capacity)
+{
+#define FIELDS(type, ...) sizeof(struct type), __VA_ARGS__
+    const size_t layout[] = {
+        FIELDS(mount_op, offsetof(struct mount_op, kind), offsetof(struct mount_op, mode), offsetof(struct mount_op, source),
+               offsetof(struct mount_op, target), offsetof(struct mount_op, fstype), offsetof(struct mount_op, data),
+               offsetof(struct mount_op, flags)),
+        FIELDS(rlimit_op, offsetof(struct rlimit_op, resource), offsetof(struct rlimit_op, pad), offsetof(struct rlimit_op, value)),
+        FIELDS(spawn_request, offsetof(struct spawn_request, argv), offsetof(struct spawn_request, envp),
+               offsetof(struct spawn_request, cwd), offsetof(struct spawn_request, hostname), offsetof(struct spawn_request, new_root),
+               offsetof(struct spawn_request, mounts), offsetof(struct spawn_request, rlimits), offsetof(struct spawn_request, seccomp),
+               offsetof(struct spawn_request, uid_map), offsetof(struct spawn_request, gid_map), offsetof(struct spawn_request, cgroup_fds),
+               offsetof(struct spawn_request, mount_count), offsetof(struct spawn_request, rlimit_count),
+               offsetof(struct spawn_request, seccomp_count), offsetof(struct spawn_request, cgroup_fd_count),
+               offsetof(struct spawn_request, stdin_fd), offsetof(struct spawn_request, stdout_fd), offsetof(struct spawn_request, stderr_fd),
+               offsetof(struct spawn_request, uid), offsetof(struct spawn_request, gid), offsetof(struct spawn_request, loopback_up),
+               offsetof(struct spawn_request, keep_root)),
+        FIELDS(spawn_error, offsetof(struct spawn_error, stage), offsetof(struct spawn_error, index), offsetof(struct spawn_error, error)),
+    };
+#undef FIELDS
+    int32_t count = (int32_t)(sizeof layout / sizeof layout[0]);
+    for (int32_t i = 0; i < count && i < capacity; i++)
+        out[i] = (int32_t)layout[i];
+    return count;
+}
 
 struct child_args {
     const struct spawn_request *req;
