@@ -181,8 +181,10 @@ internal static class CommandLine
         {
             if (command.Count == 0)
                 command = stdinIsTerminal && Spec.StdinPath is null ? [DefaultShell, "-i"] : [DefaultShell];
-            // "./a.out" means the host file, which the image holds at the same absolute path.
-            else if (Spec.RootfsDir is null && command[0].Contains('/') && !Path.IsPathRooted(command[0]))
+            // "./a.out" means the host file, which the image holds at the same absolute path; unless, with a work dir,
+            // it names a file in /box from the working directory inside (--cwd /box -- ./a.out), as isolate users write.
+            else if (Spec.RootfsDir is null && command[0].Contains('/') && !Path.IsPathRooted(command[0])
+                     && (Spec with { Command = command }).CommandInsideSandbox is null)
                 command[0] = Path.GetFullPath(command[0]);
 
             var limits = Limits is { CpuTime: { } cpu, WallTime: null }

@@ -15,7 +15,9 @@ internal static class HelpText
           judge-sandbox --help
 
         COMMAND is an absolute path, a path relative to here, or a name looked up on the sandbox's
-        PATH; the image holds it with its libraries at the same path. The first argument that is not
+        PATH; the image holds it with its libraries at the same path. With --workdir, a path in /box
+        (/box/prog, or ./prog when --cwd is in /box) runs the work dir's file. Host paths under /tmp
+        are refused: the sandbox has a /tmp of its own (bind them elsewhere). The first argument that is not
         an option, or "--", starts it. Without COMMAND, run starts /bin/sh (interactive on a terminal).
         Options take their value as "--memory 256M" or "--memory=256M".
         """;

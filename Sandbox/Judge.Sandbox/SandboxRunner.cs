@@ -165,9 +165,9 @@ public sealed class SandboxRunner
             return;
         }
         var paths = new List<string>(spec.With.Count + 1);
-        if (spec.CommandIsInsideBind)
+        if (spec.CommandInsideSandbox is { } inside)
         {
-            run.ExecPath = spec.Command[0];
+            run.ExecPath = inside;
         }
         else
         {

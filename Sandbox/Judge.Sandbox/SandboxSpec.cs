@@ -38,11 +38,24 @@ public sealed record SandboxSpec
 
     public string Hostname { get; init; } = "sandbox";
 
-    /// <summary>True when <c>Command[0]</c> lies under a bind's target: it is found at run time through
-    /// the bind, not on the host, and is not part of the image (a program compiled in an earlier run).</summary>
-    public bool CommandIsInsideBind =>
-        Command.Count > 0 && Command[0].StartsWith('/') &&
-        Binds.Any(b => Command[0].StartsWith(b.Target.TrimEnd('/') + "/", StringComparison.Ordinal));
+    /// <summary>
+    /// Where <c>Command[0]</c> lies inside the sandbox when it is found there at run time, not on the host, and so is
+    /// not part of the image (a program compiled in an earlier run, or one in the caller's work dir): under a bind's
+    /// target, or under <c>/box</c> when <see cref="WorkDir"/> gives one. A path with a slash that is not absolute
+    /// (<c>./prog</c>) is relative to <see cref="Cwd"/>, as execve would take it there. Null: looked up on the host.
+    /// </summary>
+    public string? CommandInsideSandbox
+    {
+        get
+        {
+            if (Command.Count == 0 || !Command[0].Contains('/'))
+                return null;
+            string inside = Path.GetFullPath(Command[0], Cwd.StartsWith('/') ? Cwd : "/");
+            bool underBox = WorkDir is not null && inside.StartsWith("/box/", StringComparison.Ordinal);
+            bool underBind = Binds.Any(b => inside.StartsWith(b.Target.TrimEnd('/') + "/", StringComparison.Ordinal));
+            return underBox || underBind ? inside : null;
+        }
+    }
 
     public static readonly IReadOnlyDictionary<string, string> DefaultEnvironment = new Dictionary<string, string>
     {

@@ -48,16 +48,26 @@ public static class SpecValidator
 
         // With a caller-supplied root the program lives in that tree, not on the host; the
         // runner's execve reports a missing one.
-        if (spec.RootfsDir is not null || spec.CommandIsInsideBind)
+        if (spec.RootfsDir is not null)
             return;
+        if (spec.CommandInsideSandbox is { } inside)
+        {
+            // In the work dir the caller gave: a missing program is worth saying now, with the host path it was looked for at.
+            if (spec.WorkDir is { } workDir && inside.StartsWith("/box/", StringComparison.Ordinal)
+                && !spec.Binds.Any(b => inside.StartsWith(b.Target.TrimEnd('/') + "/", StringComparison.Ordinal)))
+                RequireExecutableFile("Command[0]", Path.Combine(workDir, inside["/box/".Length..]), $"\"{program}\" is in the work dir, but ");
+            return;
+        }
 
         if (Path.IsPathRooted(program))
         {
+            RequireOutsideSandboxTmp("Command[0]", program);
             RequireExecutableFile("Command[0]", program);
             return;
         }
         if (program.Contains('/'))
-            throw Refuse("Command[0]", $"\"{program}\" must be an absolute path or a bare name found on PATH");
+            throw Refuse("Command[0]", $"\"{program}\" must be an absolute path, a bare name found on PATH, or a path in the work dir "
+                + "(\"/box/prog\", or \"./prog\" with the working directory in /box) when one is given");
 
         var searchPath = spec.Environment.GetValueOrDefault("PATH") ?? SandboxSpec.DefaultEnvironment["PATH"];
         if (FindOnPath(program, searchPath) is null)
@@ -149,6 +159,7 @@ public static class SpecValidator
             var path = spec.With[i];
             RequireNoNul(field, path);
             RequireNormalAbsolute(field, path, "it is placed in the image at the same path");
+            RequireOutsideSandboxTmp(field, path);
             if (!File.Exists(path) && !Directory.Exists(path))
                 throw Refuse(field, $"\"{path}\" does not exist");
         }
@@ -177,6 +188,14 @@ public static class SpecValidator
 
         RequireNoNul("Cwd", spec.Cwd);
         RequireNormalAbsolute("Cwd", spec.Cwd, "it is a path inside the sandbox");
+    }
+
+    /// <summary>The image holds host files at their own paths, and the sandbox mounts its own /tmp over the image's.</summary>
+    static void RequireOutsideSandboxTmp(string field, string path)
+    {
+        if (path == "/tmp" || path.StartsWith("/tmp/", StringComparison.Ordinal))
+            throw Refuse(field, $"\"{path}\" is under /tmp, which the sandbox replaces with a fresh tmpfs of its own, so it would not be "
+                + "there: bind its directory elsewhere (--bind /tmp/dir:/data, then run /data/...) or put it in the work dir (/box)");
     }
 
     static bool IsProtected(string target) =>
@@ -253,14 +272,14 @@ public static class SpecValidator
             throw Refuse(field, $"the directory of \"{path}\" does not exist");
     }
 
-    static void RequireExecutableFile(string field, string path)
+    static void RequireExecutableFile(string field, string path, string context = "")
     {
         if (Directory.Exists(path))
-            throw Refuse(field, $"\"{path}\" is a directory");
+            throw Refuse(field, $"{context}\"{path}\" is a directory");
         if (!File.Exists(path))
-            throw Refuse(field, $"\"{path}\" does not exist");
+            throw Refuse(field, $"{context}\"{path}\" does not exist");
         if (!IsExecutableFile(path))
-            throw Refuse(field, $"\"{path}\" is not executable");
+            throw Refuse(field, $"{context}\"{path}\" is not executable");
     }
 
     static bool IsExecutableFile(string path) => File.Exists(path) && CanAccess(path, X_OK);

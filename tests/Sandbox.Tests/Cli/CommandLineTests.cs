@@ -84,13 +84,21 @@ public sealed class CommandLineTests
     [Fact]
     public void Relative_host_paths_are_made_absolute_against_the_current_directory()
     {
-        var run = ParseRun("--workdir", "box", "--bind", "data:/data", "--stdin", "in.txt", "--with", "lib", "./a.out");
+        var run = ParseRun("--workdir", "box", "--bind", "data:/data", "--stdin", "in.txt", "--with", "lib", "--cwd", "/", "./a.out");
         var here = Directory.GetCurrentDirectory();
         Assert.Equal(Path.Combine(here, "box"), run.Spec.WorkDir);
         Assert.Equal(Path.Combine(here, "data"), run.Spec.Binds[0].Source);
         Assert.Equal(Path.Combine(here, "in.txt"), run.Spec.StdinPath);
         Assert.Equal([Path.Combine(here, "lib")], run.Spec.With);
         Assert.Equal(Path.Combine(here, "a.out"), run.Spec.Command[0]);
+    }
+
+    [Fact]
+    public void With_a_work_dir_a_relative_program_from_a_working_directory_in_box_is_the_work_dirs()
+    {
+        Assert.Equal("./a.out", ParseRun("--workdir", "box", "./a.out").Spec.Command[0]);
+        Assert.Equal("../a.out", ParseRun("--workdir", "box", "--cwd", "/box/sub", "../a.out").Spec.Command[0]);
+        Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "a.out"), ParseRun("./a.out").Spec.Command[0]);
     }
 
     [Fact]

@@ -2,7 +2,8 @@ namespace Judge.Sandbox.Tests.Cli;
 
 public sealed class SpecValidatorTests : IDisposable
 {
-    readonly string _temp = Directory.CreateTempSubdirectory("spec-validator-").FullName;
+    // Not under /tmp: the validator refuses programs there (the sandbox has a /tmp of its own).
+    readonly string _temp = Directory.CreateDirectory($"/var/tmp/spec-validator-{Guid.NewGuid():N}").FullName;
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
@@ -86,7 +87,23 @@ public sealed class SpecValidatorTests : IDisposable
 
     [Fact]
     public void A_relative_program_path_is_refused() =>
-        AssertRefused(Valid with { Command = ["./a.out"] }, "Command[0]", "absolute path or a bare name");
+        AssertRefused(Valid with { Command = ["./a.out"] }, "Command[0]", "must be an absolute path, a bare name found on PATH, or a path in the work dir");
+
+    [Fact]
+    public void A_program_or_image_path_under_tmp_is_refused_because_the_sandbox_has_its_own_tmp()
+    {
+        AssertRefused(Valid with { Command = ["/tmp/a.out"] }, "Command[0]", "is under /tmp, which the sandbox replaces with a fresh tmpfs");
+        AssertRefused(Valid with { With = ["/tmp/lib"] }, "With[0]", "is under /tmp, which the sandbox replaces with a fresh tmpfs");
+    }
+
+    [Fact]
+    public void A_program_in_the_work_dir_is_looked_for_there_and_a_missing_one_is_refused_naming_the_host_path()
+    {
+        SpecValidator.Validate(Valid with { WorkDir = "/bin", Command = ["/box/true"] });
+        SpecValidator.Validate(Valid with { WorkDir = "/bin", Cwd = "/box", Command = ["./true"] });
+        AssertRefused(Valid with { WorkDir = "/bin", Command = ["/box/no-such-program"] }, "Command[0]",
+            "\"/box/no-such-program\" is in the work dir, but \"/bin/no-such-program\" does not exist");
+    }
 
     [Fact]
     public void With_a_rootfs_the_program_is_not_looked_up_on_the_host() =>
