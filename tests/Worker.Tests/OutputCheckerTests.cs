@@ -153,6 +153,70 @@ public class OutputCheckerTests
     }
 
     [Fact]
+    public void Exact_counts_characters_not_bytes_and_shows_whole_characters()
+    {
+        var result = Exact("h\u00e9llo w\u00f6rld", "h\u00e9llo w\u00f3rld");
+
+        Assert.Equal("outputs differ at character 8: expected \"\u00f3rld\", got \"\u00f6rld\"", result.Message);
+    }
+
+    [Fact]
+    public void Wrong_answer_messages_never_split_a_character_at_the_cut()
+    {
+        // The emoji is a surrogate pair whose halves fall on either side of the 60th char: the cut goes before it.
+        var line = new string('a', 59) + "\U0001F600b";
+
+        var result = Lines(line, "c");
+
+        Assert.Equal($"line 1: expected \"c\", got \"{new string('a', 59)}…\"", result.Message);
+        Assert.Equal(result.Message, StrictUtf8.GetString(StrictUtf8.GetBytes(result.Message!)));
+    }
+
+    [Fact]
+    public void Wrong_answer_messages_show_invalid_bytes_and_nul_as_replacement_characters()
+    {
+        var result = OutputCheckers.Tokens(new MemoryStream([0xFF, (byte)'a', 0, 0xE2, 0x82]), "b"u8);
+
+        Assert.Equal("token 1: expected \"b\", got \"\uFFFDa\uFFFD\uFFFD\"", result.Message);
+    }
+
+    [Fact]
+    public void Outputs_are_compared_as_bytes_so_different_invalid_bytes_differ()
+    {
+        Assert.Equal(Verdict.WA, OutputCheckers.Lines(new MemoryStream([0xFF]), [0xFE]).Verdict);
+        Assert.Equal(Verdict.AC, OutputCheckers.Lines(new MemoryStream([0xFF, (byte)' ']), [0xFF]).Verdict);
+    }
+
+    [Fact]
+    public void Only_ASCII_whitespace_separates_tokens_and_ends_lines()
+    {
+        Assert.Equal(Verdict.WA, Tokens("1\u00a02", "1 2").Verdict);
+        Assert.Equal(Verdict.WA, Lines("1\u00a0", "1").Verdict);
+        Assert.Equal(Verdict.AC, Tokens("1\v\f2\r\n", "1 2").Verdict);
+    }
+
+    [Fact]
+    public void Lines_name_a_blank_line_as_wrong_when_more_lines_follow_it()
+    {
+        Assert.Equal("line 2: expected \"2\", got \"\"", Lines("1\n \n3\n", "1\n2\n3\n").Message);
+        Assert.Equal("expected 3 lines, got 1", Lines("1\n \n\n", "1\n2\n3\n").Message);
+    }
+
+    [Fact]
+    public void Lines_accept_a_line_longer_than_the_answer_when_the_rest_is_trailing_space()
+    {
+        Assert.Equal(Verdict.AC, Lines("42" + new string(' ', 100_000) + "\n7\n", "42\n7").Verdict);
+        Assert.Equal(Verdict.WA, Lines("42" + new string(' ', 100_000) + "x\n7\n", "42\n7").Verdict);
+    }
+
+    [Fact]
+    public void Tokens_reject_a_token_that_only_starts_like_the_expected_one()
+    {
+        Assert.Equal("token 2: expected \"abc\", got \"abcd\"", Tokens("1 abcd", "1 abc").Message);
+        Assert.Equal("token 2: expected \"abc\", got \"ab\"", Tokens("1 ab c", "1 abc").Message);
+    }
+
+    [Fact]
     public void Checker_spec_parses_the_column_and_defaults_to_lines()
     {
         Assert.Equal(CheckerSpec.Default, CheckerSpec.Parse(null));
@@ -170,6 +234,8 @@ public class OutputCheckerTests
         OutputCheckers.Float(Output(output), Encoding.UTF8.GetBytes(expected), epsilon);
     private static CheckResult Check(CheckerSpec spec, string output, string expected) =>
         OutputCheckers.Check(spec, Output(output), Encoding.UTF8.GetBytes(expected));
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static MemoryStream Output(string text) => new(Encoding.UTF8.GetBytes(text));
 }
