@@ -232,7 +232,7 @@ public sealed class HostileSubmissionTests : IDisposable
         var test = outcome.Tests.Single();
         Assert.StartsWith(message.Replace('\0', '\uFFFD'), test.Message);
         Assert.True(test.StdoutTruncated);
-        Assert.True(memoryRise < WorkerMemoryBound, $"the worker's resident memory rose by {memoryRise >> 20} MiB");
+        Assert.True(memoryRise < WorkerMemoryBound, $"judging took {memoryRise >> 20} MiB of the worker's memory");
         await AssertAftermathAsync(outcome);
     }
 
@@ -279,7 +279,7 @@ public sealed class HostileSubmissionTests : IDisposable
 
         Assert.True(outcome.Verdict == Verdict.WA, Describe(outcome));
         Assert.Equal($"read {300L << 20} bytes of output", outcome.Tests.Single().Message);
-        Assert.True(memoryRise < WorkerMemoryBound, $"the worker's resident memory rose by {memoryRise >> 20} MiB");
+        Assert.True(memoryRise < WorkerMemoryBound, $"judging took {memoryRise >> 20} MiB of the worker's memory");
         await AssertAftermathAsync(outcome);
     }
 
@@ -293,15 +293,19 @@ public sealed class HostileSubmissionTests : IDisposable
         return judge.JudgeAsync(submission, () => Task.CompletedTask, CancellationToken.None);
     }
 
-    /// <summary>Judges, and says how far this process's peak resident memory rose above where it was before.</summary>
+    /// <summary>Judges, and says how much memory that took: the rise of this process's peak resident memory above where it
+    /// was before, or the bytes allocated on the managed heap, whichever is more. The second counts even when the heap
+    /// still holds memory from an earlier test, which the first would miss.</summary>
     private static async Task<(JudgeOutcome Outcome, long RiseBytes)> MeasureMemoryAsync(Func<Task<JudgeOutcome>> judging)
     {
         GC.Collect();
-        var before = StatusKb("VmRSS");
+        var residentBefore = StatusKb("VmRSS") * 1024;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         // "5" resets the peak (VmHWM) to the present resident size.
         File.WriteAllText("/proc/self/clear_refs", "5");
         var outcome = await judging();
-        return (outcome, (StatusKb("VmHWM") - before) * 1024);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return (outcome, Math.Max(StatusKb("VmHWM") * 1024 - residentBefore, allocated));
     }
 
     private static long StatusKb(string field) =>
