@@ -168,9 +168,9 @@ public static class OutputCheckers
                 return CheckResult.Wrong($"token {i + 1}: expected {Quote(wanted)}, got {Quote(token, more)}");
         }
 
-        // Every expected token is there: count what follows. The reader is at whitespace or at the end, unless no token was expected.
+        // Every expected token is there: count what follows (from the start of the output, or from the whitespace or end after a token).
         long got = want.Count;
-        var afterWhitespace = want.Count == 0;
+        var afterWhitespace = true;
         for (var chunk = reader.Peek(); !chunk.IsEmpty; chunk = reader.Peek())
         {
             got += TokenStarts(chunk, ref afterWhitespace);
