@@ -56,6 +56,19 @@ public static class SafeFiles
     public static byte[]? ReadFile(string directory, string name, long maxBytes, out bool truncated)
     {
         truncated = false;
+        using var stream = OpenRead(directory, name);
+        if (stream is null)
+            return null;
+        truncated = stream.Length > maxBytes;
+        var buffer = new byte[Math.Min(stream.Length, maxBytes)];
+        stream.ReadExactly(buffer);
+        return buffer;
+    }
+
+    /// <summary>Opens the regular file <paramref name="name"/> directly in <paramref name="directory"/> for reading, unbuffered
+    /// (the reader brings its own buffer). Returns null when it does not exist or is not a regular file (a link, a fifo, ...).</summary>
+    public static FileStream? OpenRead(string directory, string name)
+    {
         int dir = Syscalls.Open(directory, DirectoryFlags);
         try
         {
@@ -63,13 +76,21 @@ public static class SafeFiles
             int fd = Syscalls.TryOpenAt(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0, out _);
             if (fd < 0)
                 return null;
-            using var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, 1);
-            if (!Syscalls.IsRegularFile(fd, out long size))
-                return null;
-            truncated = size > maxBytes;
-            var buffer = new byte[Math.Min(size, maxBytes)];
-            stream.ReadExactly(buffer);
-            return buffer;
+            var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+            bool regular;
+            try
+            {
+                regular = Syscalls.IsRegularFile(fd, out _);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+            if (regular)
+                return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+            handle.Dispose();
+            return null;
         }
         finally
         {

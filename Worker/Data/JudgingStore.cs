@@ -99,7 +99,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Writes the verdict and every test result in one statement (the schema's trigger announces it on
-    /// <c>submission_done</c> when it commits).
+    /// <c>submission_done</c> when it commits). Every text goes through <see cref="StoredText.Clean"/> whoever wrote it:
+    /// one lone surrogate or NUL would fail the whole statement, and the submission would end IE.
     /// Returns false, writing nothing, when the submission was already done (another worker finished it first).</summary>
     public async Task<bool> FinishAsync(Guid id, JudgeOutcome outcome, CancellationToken cancellationToken)
     {
@@ -110,8 +111,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Id = id,
             Verdict = outcome.Verdict.ToString(),
             outcome.Score,
-            CompileOutput = WithoutNul(outcome.CompileOutput),
-            Message = WithoutNul(outcome.Message),
+            CompileOutput = StoredText.Clean(outcome.CompileOutput),
+            Message = StoredText.Clean(outcome.Message),
             Indexes = tests.Select(t => t.Index).ToArray(),
             Verdicts = tests.Select(t => t.Verdict.ToString()).ToArray(),
             CpuTimesMs = tests.Select(t => t.CpuTimeMs).ToArray(),
@@ -119,17 +120,14 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             MemoriesKb = tests.Select(t => t.MemoryKb).ToArray(),
             ExitCodes = tests.Select(t => t.ExitCode).ToArray(),
             Signals = tests.Select(t => t.Signal).ToArray(),
-            Stdouts = tests.Select(t => t.Stdout).ToArray(),
+            Stdouts = tests.Select(t => StoredText.Clean(t.Stdout)).ToArray(),
             StdoutsTruncated = tests.Select(t => t.StdoutTruncated).ToArray(),
-            Stderrs = tests.Select(t => t.Stderr).ToArray(),
+            Stderrs = tests.Select(t => StoredText.Clean(t.Stderr)).ToArray(),
             StderrsTruncated = tests.Select(t => t.StderrTruncated).ToArray(),
-            Messages = tests.Select(t => WithoutNul(t.Message)).ToArray(),
+            Messages = tests.Select(t => StoredText.Clean(t.Message)).ToArray(),
         }, cancellationToken: cancellationToken));
         return finished > 0;
     }
-
-    /// <summary>PostgreSQL text cannot hold NUL.</summary>
-    private static string? WithoutNul(string? text) => text?.Replace('\0', '\uFFFD');
 
     /// <summary>Gives up on a submission: IE with the reason, unless it is already done.</summary>
     public Task<bool> MarkInternalErrorAsync(Guid id, string reason, CancellationToken cancellationToken) =>

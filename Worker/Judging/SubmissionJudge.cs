@@ -162,8 +162,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             StderrPath = workspace.ScratchPath($"{prefix}.err"),
         });
 
-        // The whole output (up to the limit the run had) is checked; only the start of it is stored.
-        var stdout = workspace.ReadScratch($"{prefix}.out", limits.OutputBytes, out var stdoutCut);
+        // Only the start of the output is read to be stored; the checker reads it through, from the file.
+        var stdout = workspace.ReadScratch($"{prefix}.out", options.StoredOutputBytes, out var stdoutCut);
         var stderr = workspace.ReadScratch($"{prefix}.err", options.StoredOutputBytes, out var stderrCut);
 
         var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
@@ -171,7 +171,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)
-                : await CheckAsync(submission.Checker, test, input, stdout, checkerLanguage, checker, workspace);
+                : await CheckAsync(submission.Checker, test, input, $"{prefix}.out", checkerLanguage, checker, workspace);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
         workspace.RemoveScratch($"{prefix}.in", $"{prefix}.out", $"{prefix}.err");
@@ -179,38 +179,42 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             run.ExitCode, run.Signal, storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
     }
 
-    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, byte[] output,
+    /// <param name="output">The name of the program's stdout in the scratch directory.</param>
+    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, string output,
         Language? checkerLanguage, Compilation? checker, Workspace workspace)
     {
         if (spec.Kind != CheckerKind.Custom)
         {
-            var result = OutputCheckers.Check(spec, Encoding.UTF8.GetString(output), test.ExpectedOutput!);
+            using var stream = workspace.OpenScratch(output);
+            var result = OutputCheckers.Check(spec, stream, Encoding.UTF8.GetBytes(test.ExpectedOutput!));
             return (result.Verdict, result.Message);
         }
         return await RunCustomCheckerAsync(test, input, output, checkerLanguage!, checker!, workspace);
     }
 
-    /// <summary>testlib's convention: <c>checker input output answer</c>; exit 0 accepts, 1 is WA, 2 is PE, anything else is the checker's failure.</summary>
-    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, byte[] output,
+    /// <summary>testlib's convention: <c>checker input output answer</c>; exit 0 accepts, 1 is WA, 2 is PE, anything else is the checker's failure.
+    /// The input and the answer are the jury's and are written into the checker's box. The program's output, which may be
+    /// as large as its output limit, is not copied anywhere: the checker gets the scratch file as its stdin, opened by the
+    /// sandbox, and its name as <c>/dev/stdin</c> (Kattis validators read it from stdin too).</summary>
+    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, string output,
         Language language, Compilation checker, Workspace workspace)
     {
         var box = workspace.NewBox("check-");
         try
         {
             SafeFiles.WriteNewFile(box, "input", input);
-            SafeFiles.WriteNewFile(box, "output", output);
             SafeFiles.WriteNewFile(box, "answer", Encoding.UTF8.GetBytes(test.ExpectedOutput!));
             var prefix = $"check-{test.Index}";
             var limits = options.CheckerLimits;
             var run = await RunAsync(new SandboxSpec
             {
-                Command = language.RunCommand(limits.MemoryBytes, ["input", "output", "answer"]),
+                Command = language.RunCommand(limits.MemoryBytes, ["input", "/dev/stdin", "answer"]),
                 With = language.RunWith,
                 WorkDir = box,
                 Binds = [new BindMount(checker.Directory, Language.ProgramDirectory)],
                 Environment = EnvironmentFor(language),
                 Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
-                StdinPath = workspace.ScratchPath(Workspace.EmptyInput),
+                StdinPath = workspace.ScratchPath(output),
                 StdoutPath = workspace.ScratchPath($"{prefix}.out"),
                 StderrPath = workspace.ScratchPath($"{prefix}.err"),
             });
@@ -241,15 +245,4 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     }
 
     private Task<SandboxResult> RunAsync(SandboxSpec spec) => threads.Run(() => sandbox.Run(spec));
-}
-
-/// <summary>Program output as the database can store it: UTF-8 decoded, cut to a size, NUL-free (PostgreSQL text cannot hold NUL).</summary>
-public readonly record struct StoredText(string Text, bool Truncated)
-{
-    public static StoredText Decode(ReadOnlySpan<byte> bytes, int maxBytes, bool alreadyTruncated)
-    {
-        var cut = bytes.Length > maxBytes;
-        var text = Encoding.UTF8.GetString(cut ? bytes[..maxBytes] : bytes).Replace('\0', '\uFFFD');
-        return new StoredText(text, cut || alreadyTruncated);
-    }
 }

@@ -62,9 +62,13 @@ internal sealed class Workspace : IDisposable
             Remove(ScratchPath(name));
     }
 
-    /// <summary>Reads a file the trusted side or a run's stdio redirection wrote into the scratch directory. Missing reads as empty.</summary>
+    /// <summary>Reads the start of a file the trusted side or a run's stdio redirection wrote into the scratch directory.
+    /// Missing reads as empty.</summary>
     public byte[] ReadScratch(string name, long maxBytes, out bool truncated) =>
         SafeFiles.ReadFile(Scratch, name, maxBytes, out truncated) ?? [];
+
+    /// <summary>Opens such a file to be read through, however large it is. Missing reads as empty.</summary>
+    public Stream OpenScratch(string name) => SafeFiles.OpenRead(Scratch, name) ?? Stream.Null;
 
     public void Dispose()
     {

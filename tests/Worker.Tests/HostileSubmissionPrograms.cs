@@ -175,6 +175,28 @@ internal static class HostileSubmissionPrograms
         }
         """;
 
+    /// <summary>Prints the answer, then makes its stdout a sparse file of <paramref name="bytes"/>: no time, no memory, no
+    /// disk, and all of it zeros for the worker to read.</summary>
+    public static string CSparseStdout(long bytes) => $$"""
+        #include <unistd.h>
+        int main(void) { if (write(1, "3\n", 2) != 2) return 2; return ftruncate(1, {{bytes}}L) == 0 ? 0 : 1; }
+        """;
+
+    /// <summary>Newlines and nothing else, 64 MiB of them: a line per byte for the lines checker.</summary>
+    public const string CBareNewlines = """
+        #include <stdio.h>
+        #include <string.h>
+        static char newlines[1 << 20];
+        int main(void)
+        {
+            memset(newlines, '\n', sizeof newlines);
+            for (int i = 0; i < 64; i++)
+                if (fwrite(newlines, 1, sizeof newlines, stdout) != sizeof newlines)
+                    return 1;
+            return 0;
+        }
+        """;
+
     /// <summary>A custom checker (testlib convention) that accepts, leaving files whose names are not valid UTF-8 in its box.</summary>
     public const string CCheckerLeavingUndecodableNames = """
         #include <fcntl.h>
@@ -185,6 +207,33 @@ internal static class HostileSubmissionPrograms
             for (int i = 0; i < 3; i++)
                 close(open(names[i], O_WRONLY | O_CREAT, 0644));
             return 0;
+        }
+        """;
+
+    /// <summary>59 letters, then an emoji: its UTF-16 halves fall on either side of a wrong answer message's 60-char cut.</summary>
+    public const string CEmojiAtTheCut = """
+        #include <stdio.h>
+        int main(void) { printf("%s\xF0\x9F\x98\x80" "b\n", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"); return 0; }
+        """;
+
+    /// <summary>A testlib-style checker that reads the whole of the program's output and rejects it, saying how much it read.</summary>
+    public const string CCheckerCountingOutput = """
+        #include <stdio.h>
+        int main(int argc, char **argv)
+        {
+            if (argc != 4)
+                return 3;
+            FILE *output = fopen(argv[2], "rb");
+            if (!output) {
+                perror(argv[2]);
+                return 3;
+            }
+            static char buffer[1 << 16];
+            long long total = 0;
+            for (size_t n; (n = fread(buffer, 1, sizeof buffer, output)) > 0;)
+                total += n;
+            fprintf(stderr, "read %lld bytes of output\n", total);
+            return 1;
         }
         """;
 }

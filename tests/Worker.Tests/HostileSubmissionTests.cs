@@ -18,12 +18,21 @@ namespace Judge.Worker.Tests;
 /// same aftermath checks: the host is unchanged, nothing the worker would store holds a line of
 /// /etc/shadow, and the next submission is judged normally. The judge is built directly rather than
 /// through the bus so that the compile limits can be shrunk and the bombs stay quick.
+/// The attacks of issue 12 on what a program writes are here too: outputs the worker must check and store in bounded
+/// memory and time. They measure this process, so the class runs alone.
 /// </summary>
+[Collection(WorkerMeasurementCollection.Name)]
 public sealed class HostileSubmissionTests : IDisposable
 {
     private const string CanaryContent = "host data the sandbox must not touch\n";
     private const UnixFileMode CanaryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
     private const string OutputCutMarker = "\n[compiler output cut]";
+
+    /// <summary>How far judging one submission may raise the worker's resident memory, whatever the program wrote (docs/security.md).</summary>
+    private const long WorkerMemoryBound = 256L << 20;
+
+    /// <summary>Throws where Npgsql would: on a lone surrogate.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The compile wall limit below plus room for building a language image the first time.</summary>
     private static readonly TimeSpan CompileBombBound = TimeSpan.FromSeconds(20);
@@ -225,6 +234,27 @@ public sealed class HostileSubmissionTests : IDisposable
         await AssertAftermathAsync(outcome);
     }
 
+    /// <summary>1 GiB is the Api's largest output limit (<c>MaxOutputKb</c>); the file stays a page under it, or it would be OLE.</summary>
+    [Theory]
+    [InlineData(CheckerKind.Lines, "expected 1 lines, got 2")]
+    [InlineData(CheckerKind.Tokens, "expected 1 tokens, got 2")]
+    [InlineData(CheckerKind.Float, "expected 1 tokens, got 2")]
+    [InlineData(CheckerKind.Exact, "outputs differ at character 3: expected end of output, got \"\0")]
+    public async Task A_gibibyte_sparse_stdout_is_a_wrong_answer_and_the_worker_memory_stays_bounded(CheckerKind checker, string message)
+    {
+        var limits = options.DefaultTestLimits with { OutputKb = 1 << 20 };
+
+        var (outcome, memoryRise) = await MeasureMemoryAsync(() =>
+            JudgeAsync("c", CSparseStdout((1L << 30) - 4096), limits, new CheckerSpec(checker), new TestCase(1, "", "3\n", 1)));
+
+        Assert.True(outcome.Verdict == Verdict.WA, Describe(outcome));
+        var test = outcome.Tests.Single();
+        Assert.StartsWith(message.Replace('\0', '\uFFFD'), test.Message);
+        Assert.True(test.StdoutTruncated);
+        Assert.True(memoryRise < WorkerMemoryBound, $"judging took {memoryRise >> 20} MiB of the worker's memory");
+        await AssertAftermathAsync(outcome);
+    }
+
     [Fact]
     public async Task Blocks_reserved_behind_an_empty_stdout_are_refused_and_a_submission_judged_beside_it_is_unharmed()
     {
@@ -251,6 +281,53 @@ public sealed class HostileSubmissionTests : IDisposable
         await AssertAftermathAsync(outcome);
     }
 
+    [Fact]
+    public async Task Sixty_four_MiB_of_bare_newlines_are_a_wrong_answer_checked_in_well_under_a_second_of_worker_CPU()
+    {
+        var limits = options.DefaultTestLimits with { OutputKb = 128 << 10 };
+        await JudgeAsync("c", CSum); // builds the C image, which costs this process CPU once
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+
+        var outcome = await JudgeAsync("c", CBareNewlines, limits, CheckerSpec.Default, new TestCase(1, "", "3\n", 1));
+
+        // The compiler and the program run in other processes: this is the worker's own share, the check included.
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        Assert.True(outcome.Verdict == Verdict.WA, Describe(outcome));
+        Assert.Equal("expected 1 lines, got 0", outcome.Tests.Single().Message);
+        Assert.True(cpu < TimeSpan.FromSeconds(1), $"the worker used {cpu} of CPU");
+        await AssertAftermathAsync(outcome);
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_whose_message_cut_falls_inside_a_surrogate_pair_has_text_the_database_takes()
+    {
+        var outcome = await JudgeAsync("c", CEmojiAtTheCut, new TestCase(1, "", "c\n", 1));
+
+        Assert.True(outcome.Verdict == Verdict.WA, Describe(outcome));
+        var test = outcome.Tests.Single();
+        Assert.Equal($"line 1: expected \"c\", got \"{new string('a', 59)}…\"", test.Message);
+        Assert.Equal(new string('a', 59) + "\U0001F600b\n", test.Stdout);
+        foreach (var text in new[] { test.Message, test.Stdout, test.Stderr, outcome.CompileOutput ?? "" })
+            Assert.Equal(text, StrictUtf8.GetString(StrictUtf8.GetBytes(text!)));
+        await AssertAftermathAsync(outcome);
+    }
+
+    /// <summary>The checker's box (<see cref="WorkerOptions.BoxBytes"/>, 32 MiB here) could not hold a copy of the output.</summary>
+    [Fact]
+    public async Task A_custom_checker_reads_the_whole_of_a_300_MiB_sparse_stdout_and_its_verdict_stands()
+    {
+        var limits = options.DefaultTestLimits with { OutputKb = 512 << 10 };
+        var checker = new CheckerSpec(CheckerKind.Custom, Source: CCheckerCountingOutput, Language: "c");
+
+        var (outcome, memoryRise) = await MeasureMemoryAsync(() =>
+            JudgeAsync("c", CSparseStdout(300L << 20), limits, checker, new TestCase(1, "", "3\n", 1)));
+
+        Assert.True(outcome.Verdict == Verdict.WA, Describe(outcome));
+        Assert.Equal($"read {300L << 20} bytes of output", outcome.Tests.Single().Message);
+        Assert.True(memoryRise < WorkerMemoryBound, $"judging took {memoryRise >> 20} MiB of the worker's memory");
+        await AssertAftermathAsync(outcome);
+    }
+
     private Task<JudgeOutcome> JudgeAsync(string language, string source, params TestCase[] tests) =>
         JudgeAsync(language, source, options.DefaultTestLimits, CheckerSpec.Default, tests);
 
@@ -260,6 +337,25 @@ public sealed class HostileSubmissionTests : IDisposable
             tests.Length > 0 ? tests : [new TestCase(1, "1 2\n", "3\n", 1)]);
         return judge.JudgeAsync(submission, () => Task.CompletedTask, CancellationToken.None);
     }
+
+    /// <summary>Judges, and says how much memory that took: the rise of this process's peak resident memory above where it
+    /// was before, or the bytes allocated on the managed heap, whichever is more. The second counts even when the heap
+    /// still holds memory from an earlier test, which the first would miss.</summary>
+    private static async Task<(JudgeOutcome Outcome, long RiseBytes)> MeasureMemoryAsync(Func<Task<JudgeOutcome>> judging)
+    {
+        GC.Collect();
+        var residentBefore = StatusKb("VmRSS") * 1024;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        // "5" resets the peak (VmHWM) to the present resident size.
+        File.WriteAllText("/proc/self/clear_refs", "5");
+        var outcome = await judging();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        return (outcome, Math.Max(StatusKb("VmHWM") * 1024 - residentBefore, allocated));
+    }
+
+    private static long StatusKb(string field) =>
+        long.Parse(File.ReadLines("/proc/self/status").Single(line => line.StartsWith(field + ":"))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
     /// <summary>What every attack must leave behind: an unchanged host, nothing secret to store, and a worker that still judges.</summary>
     private async Task AssertAftermathAsync(JudgeOutcome attack)
@@ -298,4 +394,11 @@ public sealed class HostileSubmissionTests : IDisposable
     private static string Describe(JudgeOutcome outcome) =>
         $"{outcome.Verdict}: {outcome.Message} | compile output: {outcome.CompileOutput} | tests: " +
         string.Join(" | ", outcome.Tests.Select(t => $"{t.Verdict} {t.Message} {t.MemoryKb} KB stdout={t.Stdout} stderr={t.Stderr}"));
+}
+
+/// <summary>Tests that measure the worker process's memory or CPU: they run alone, so no other test's load is counted.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkerMeasurementCollection
+{
+    public const string Name = "Worker measurements";
 }

@@ -160,12 +160,15 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     [Fact]
     public async Task Custom_checker_is_compiled_once_and_its_exit_code_and_stderr_decide_each_test()
     {
-        // The checker accepts when output equals answer, else exits 1 (WA) with a reason on stderr.
+        // The checker accepts when output equals answer, else exits 1 (WA) with a reason on stderr. The output is its
+        // stdin, named /dev/stdin: the program's stdout file itself, not a copy in the box.
         var sandbox = new FakeSandbox(spec =>
         {
             if (FakeSandbox.IsCompile(spec) || spec.Command[^1] != "answer")
                 return null;
-            var output = File.ReadAllText(Path.Combine(spec.WorkDir!, "output"));
+            Assert.Equal(["input", "/dev/stdin", "answer"], spec.Command.TakeLast(3));
+            Assert.False(File.Exists(Path.Combine(spec.WorkDir!, "output")));
+            var output = File.ReadAllText(spec.StdinPath!);
             var answer = File.ReadAllText(Path.Combine(spec.WorkDir!, "answer"));
             if (output == answer)
                 return FakeSandbox.Result();
@@ -183,6 +186,40 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
         Assert.Equal(["AC", "WA"], tests.Select(t => t.Verdict));
         Assert.Equal("wanted 9", tests[1].Message);
         Assert.Equal(2, sandbox.Specs.Count(FakeSandbox.IsCompile));
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_whose_message_cut_falls_inside_a_surrogate_pair_is_stored()
+    {
+        // The fake program echoes its input: 59 letters, then an emoji whose halves straddle the message's 60-char cut.
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var line = new string('a', 59) + "\U0001F600b\n";
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [(line, "c\n", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal("WA", (await worker.SubmissionAsync(id)).Verdict);
+        var test = Assert.Single(await worker.TestResultsAsync(id));
+        Assert.Equal($"line 1: expected \"c\", got \"{new string('a', 59)}…\"", test.Message);
+        Assert.Equal(line, test.Stdout);
+    }
+
+    [Fact]
+    public async Task Lone_surrogates_and_nul_in_any_text_are_stored_as_replacement_characters()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, new FakeSandbox(), C);
+        var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
+        var store = new Data.JudgingStore(postgres.DataSource);
+        const string bad = "a\uD800b\0c\uDC00";
+        var test = new Judging.TestResult(1, Judging.Verdict.WA, 1, 1, 1, 0, null, bad, false, bad, false, bad);
+
+        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Judging.Verdict.WA, 0, bad, bad, [test]), CancellationToken.None));
+
+        const string stored = "a\uFFFDb\uFFFDc\uFFFD";
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal((stored, stored), (submission.CompileOutput, submission.Message));
+        var row = Assert.Single(await worker.TestResultsAsync(id));
+        Assert.Equal((stored, stored, stored), (row.Stdout, row.Stderr, row.Message));
     }
 
     [Fact]

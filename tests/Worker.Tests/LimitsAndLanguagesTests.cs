@@ -107,12 +107,4 @@ public class LimitsAndLanguagesTests
         Assert.False(new FileInfo(c.Language.Compile![0]).LinkTarget is not null, "the compiler path should be the real binary");
         Assert.StartsWith("Python 3", detected.Single(l => l.Language.Id == "python3").Version);
     }
-
-    [Fact]
-    public void Stored_text_is_cut_marked_and_free_of_nul()
-    {
-        var text = StoredText.Decode("ab\0cdef"u8, 4, alreadyTruncated: false);
-        Assert.Equal("ab\uFFFDc", text.Text);
-        Assert.True(text.Truncated);
-    }
 }

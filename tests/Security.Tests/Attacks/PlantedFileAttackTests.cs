@@ -43,6 +43,9 @@ public sealed class PlantedFileAttackTests(AttackFixture sandbox)
         Assert.Null(SafeFiles.ReadFile(workDir, "out.txt", 1 << 20, out _));
         Assert.Null(SafeFiles.ReadFile(workDir, "result.txt", 1 << 20, out _));
         Assert.Null(SafeFiles.ReadFile(workDir, "stderr.txt", 1 << 20, out _)); // and does not hang on a fifo
+        // The same for the checkers, which read a program's output through.
+        Assert.Null(SafeFiles.OpenRead(workDir, "out.txt"));
+        Assert.Null(SafeFiles.OpenRead(workDir, "stderr.txt"));
         // ...and removes the work dir without reaching through its links.
         SafeFiles.RemoveTree(workDir);
         Assert.False(Directory.Exists(workDir));
