@@ -214,7 +214,7 @@ public sealed class SandboxRunner
         string idMapRoot = $"0 {run.Ids!.Root} 1\n";
         string idMap = spec.RunAsRoot ? idMapRoot : idMapRoot + $"{Options.SandboxUid} {run.Ids.User} 1\n";
 
-        int pid;
+        int pid, statusFd;
         NativeSpawn.Error error;
         Stopwatch wall;
         using (var arena = new NativeArena())
@@ -247,17 +247,37 @@ public sealed class SandboxRunner
                 Gid = insideUid,
                 LoopbackUp = spec.Network == NetworkMode.Loopback ? 1 : 0,
                 KeepRoot = spec.RunAsRoot ? 1 : 0,
+                InitFd = InitProgram.Fd,
             };
-            pid = NativeSpawn.Spawn(&request, &error);
+            pid = NativeSpawn.Spawn(&request, &error, &statusFd);
             wall = Stopwatch.StartNew();
         }
         if (pid < 0)
             return SandboxResult.SetupError(DescribeSetupFailure(error, plan, run.ExecPath));
 
-        return Monitor(spec, run, pid, wall);
+        try
+        {
+            return Monitor(spec, run, pid, statusFd, wall);
+        }
+        finally
+        {
+            Syscalls.Close(statusFd);
+        }
     }
 
-    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, Stopwatch wall)
+    /// <summary><c>judge-init</c> (Native/init.c), built beside this assembly: PID 1 of every run's namespace, exec'd
+    /// through a descriptor opened once, so that it need not be in any run's image.</summary>
+    private static class InitProgram
+    {
+        public static readonly string Path = System.IO.Path.Combine(AppContext.BaseDirectory, "judge-init");
+        private static readonly Lazy<int> s_fd = new(() => Syscalls.Open(Path, O_RDONLY));
+
+        public static int Fd => s_fd.Value;
+    }
+
+    /// <param name="pid">The run's init, which exits when the program does.</param>
+    /// <param name="statusFd">Where init writes the program's wait status before it exits.</param>
+    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, int statusFd, Stopwatch wall)
     {
         IRunCgroup cgroup = run.Cgroup!;
         SandboxLimits limits = spec.Limits;
@@ -296,9 +316,11 @@ public sealed class SandboxRunner
         {
             Syscalls.Close(pidfd);
         }
-        // The program is the init of its pid namespace: the kernel kills every other process in it
-        // before its exit is reported, so the cgroup is already empty here (Dispose checks anyway).
-        int status = Syscalls.Reap(pid);
+        // When init exits the kernel kills every other process in its namespace before the exit is reported, so
+        // the cgroup is already empty here (Dispose checks anyway). Init wrote the program's own wait status first,
+        // unless it was killed with the rest (a limit, or a kill during set-up): then the program's is SIGKILL too.
+        int initStatus = Syscalls.Reap(pid);
+        int status = Syscalls.TryReadInt32(statusFd) ?? initStatus;
         long wallMs = wall.ElapsedMilliseconds;
 
         long cpuMs = (long)cgroup.CpuUsage().TotalMilliseconds;
@@ -316,7 +338,8 @@ public sealed class SandboxRunner
     private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,
         long cpuMs, long peak, bool oom, bool outputFull)
     {
-        // First: a program that keeps writing after EFBIG (as PID 1 it never gets SIGXFSZ) spins until a time limit.
+        // First: past the file size limit the program gets SIGXFSZ, or EFBIG where it ignores or handles the signal, and
+        // may then keep writing until a time limit; the size of its output says what happened.
         if (signal == SigXfsz || outputFull)
             return SandboxStatus.OutputLimit;
         if (killedFor is { } reason)
@@ -375,6 +398,9 @@ public sealed class SandboxRunner
             NativeSpawn.Stage.CloseFds => "close descriptors",
             NativeSpawn.Stage.Chdir => "chdir to working directory",
             NativeSpawn.Stage.Exec => $"execve {execPath}",
+            NativeSpawn.Stage.StartProgram => "start the program as PID 2",
+            NativeSpawn.Stage.ExecInit => $"execveat {InitProgram.Path} as PID 1",
+            NativeSpawn.Stage.KilledBeforeExec => "the program was killed before it could execve (by its limits, during set-up)",
             var other => other.ToString().ToLowerInvariant(),
         };
         return $"{step}: {Syscalls.Describe(error.Errno)}";

@@ -200,9 +200,9 @@ public sealed class HostileSubmissionTests : IDisposable
         Assert.True(outcome.Verdict == Verdict.AC, Describe(outcome));
         var stdout = outcome.Tests.Single().Stdout;
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        // Its own environment, and (it is PID 1 of its namespace) the same again through /proc.
+        // Its own environment, and (it is PID 2 of its namespace, under our init) the same again through /proc.
         Assert.Contains(lines, line => line.StartsWith("environ PATH=", StringComparison.Ordinal));
-        Assert.Contains(lines, line => line.StartsWith("pid 1 PATH=", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.StartsWith("pid 2 PATH=", StringComparison.Ordinal));
         var names = lines.Select(line => line.StartsWith("pid ") ? line.Split(' ', 3)[2] : line["environ ".Length..])
             .Select(variable => variable.Split('=')[0]).Distinct();
         Assert.All(names, name => Assert.Contains(name, allowed));

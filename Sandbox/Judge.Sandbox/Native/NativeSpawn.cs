@@ -12,7 +12,7 @@ internal static partial class NativeSpawn
     {
         None, Clone, UidMap, GidMap, Cgroup, Release, CgroupNamespace, MountPrivate, Mount,
         PivotRoot, DetachOldRoot, Hostname, Loopback, Rlimit, Stdio, CloseFds, Chdir, Setgroups,
-        Setgid, Setuid, Capabilities, NoNewPrivs, Seccomp, Exec,
+        Setgid, Setuid, Capabilities, NoNewPrivs, Seccomp, Exec, StartProgram, ExecInit, KilledBeforeExec,
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -60,6 +60,7 @@ internal static partial class NativeSpawn
         public uint Gid;
         public int LoopbackUp;
         public int KeepRoot;
+        public int InitFd;
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -70,8 +71,9 @@ internal static partial class NativeSpawn
         public int Errno;
     }
 
+    /// <summary>Returns the pid of the run's init, and in <paramref name="statusFd"/> the pipe it writes the program's wait status to.</summary>
     [LibraryImport("judgespawn", EntryPoint = "judge_spawn")]
-    public static unsafe partial int Spawn(Request* request, Error* error);
+    public static unsafe partial int Spawn(Request* request, Error* error, int* statusFd);
 
     /// <summary>spawn.c's sizes and field offsets of the structs above, in declaration order: each struct's size, then
     /// the offset of each of its fields. Returns how many there are; fills at most <paramref name="capacity"/>.</summary>

@@ -120,6 +120,16 @@ internal static unsafe partial class Syscalls
         }
     }
 
+    /// <summary>Four bytes from a pipe whose writer has ended: the value, or null when it wrote nothing (EOF).</summary>
+    public static int? TryReadInt32(int fd)
+    {
+        int value;
+        long n;
+        do n = read(fd, &value, sizeof(int));
+        while (n < 0 && errno == EINTR);
+        return n == sizeof(int) ? value : null;
+    }
+
     public static void Close(int fd)
     {
         if (fd >= 0)

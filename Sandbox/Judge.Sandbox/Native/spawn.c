@@ -12,25 +12,33 @@
  * while the child waits: write the child's uid_map/gid_map (the child may not map host ids itself)
  * and put it in its cgroup. The steps:
  *
- *   parent                                   child (new user, pid, mount, net, ipc, uts ns)
+ *   parent                                   child (new user, pid, mount, net, ipc, uts ns): PID 1
  *   ------                                   -----
- *   block all signals, clone() ------------> reset signal handlers, wait for "go"
+ *   block all signals, clone() ------------> reset signal handlers, wait for "go" (raw syscalls only)
  *   uid_map, gid_map
  *   write pid to each cgroup.procs
  *   send "go" -----------------------------> become the namespace's root (drop host groups);
  *                                            new cgroup ns; mounts in order, pivot_root, detach old
- *                                            root; hostname; loopback; rlimits; stdio; mark fds
- *                                            CLOEXEC; drop bounding set; gid/uid; clear capabilities;
- *                                            no_new_privs; seccomp (last); execve
- *   read error pipe: EOF = exec happened <--- or a {stage, index, errno} record, then _exit(127)
+ *                                            root; hostname; loopback; then vfork the program:
+ *                                              PID 2: rlimits; stdio; mark fds CLOEXEC; drop bounding
+ *                                              set; gid/uid; clear capabilities; no_new_privs;
+ *                                              seccomp (last); execve
+ *                                            once it has exec'd: drop bounding set, execveat init.c's
+ *                                            judge-init, which reaps, forwards signals and writes the
+ *                                            program's wait status to the status pipe
+ *   read error pipe: EOF = both exec'd <----- or a {stage, index, errno} record, then _exit(127)
  *
- * The child shares the parent's memory until execve, so it only reads what C# marshalled, calls
- * plain syscall wrappers (no malloc, no stdio, no locks), and writes nothing but its own stack.
- * Credentials change through raw syscall(SYS_setres[ug]id, ...), never glibc's setresuid and friends:
- * in a multithreaded process those take a glibc lock and signal every thread of the process, and
- * the child would do it with the parent's thread list (a lock held at clone time is held forever).
- * It also shares the calling thread's errno; the parent thread reads errno only while the child is
- * blocked on "go", and keeps every signal blocked, so neither sees the other's value.
+ * The program is not PID 1, because PID 1 of a namespace ignores the signals it raises itself
+ * (SIGXFSZ past the file size limit, SIGABRT from abort()), which would then mean nothing.
+ *
+ * Both children share the parent's memory until they exec, so they only read what C# marshalled,
+ * call plain syscall wrappers (no malloc, no stdio, no locks), and write nothing but their own
+ * stacks. Credentials change through raw syscall(SYS_setres[ug]id, ...), never glibc's setresuid and
+ * friends: in a multithreaded process those take a glibc lock and signal every thread of the
+ * process, and the child would do it with the parent's thread list (a lock held at clone time is
+ * held forever). They also share the calling thread's errno (CLONE_VM without a TLS of their own):
+ * until "go" the child makes only raw syscalls, which leave errno alone, because the parent thread
+ * reads errno then; after "go" the parent thread only blocks on the error pipe until both have exec'd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -66,7 +74,7 @@ enum stage {
     STAGE_RELEASE, STAGE_CGROUP_NS, STAGE_MOUNT_PRIVATE, STAGE_MOUNT, STAGE_PIVOT_ROOT,
     STAGE_DETACH_OLD_ROOT, STAGE_HOSTNAME, STAGE_LOOPBACK, STAGE_RLIMIT, STAGE_STDIO, STAGE_CLOSE_FDS,
     STAGE_CHDIR, STAGE_SETGROUPS, STAGE_SETGID, STAGE_SETUID, STAGE_CAPS, STAGE_NO_NEW_PRIVS,
-    STAGE_SECCOMP, STAGE_EXEC,
+    STAGE_SECCOMP, STAGE_EXEC, STAGE_START_PROGRAM, STAGE_EXEC_INIT, STAGE_KILLED_BEFORE_EXEC,
 };
 
 struct mount_op {
@@ -105,6 +113,7 @@ struct spawn_request {
     uint32_t uid, gid;             /* ids inside the sandbox */
     int32_t loopback_up;
     int32_t keep_root;             /* uid 0 inside: still drop every capability */
+    int32_t init_fd;               /* open judge-init executable (init.c), exec'd as PID 1 */
 };
 
 struct spawn_error {
@@ -117,7 +126,7 @@ struct spawn_error {
 _Static_assert(sizeof(struct mount_op) == 48 && offsetof(struct mount_op, flags) == 40, "mount_op layout");
 _Static_assert(sizeof(struct rlimit_op) == 16 && offsetof(struct rlimit_op, value) == 8, "rlimit_op layout");
 _Static_assert(sizeof(struct spawn_request) == 136 && offsetof(struct spawn_request, mount_count) == 88 &&
-               offsetof(struct spawn_request, keep_root) == 128, "spawn_request layout");
+               offsetof(struct spawn_request, init_fd) == 132, "spawn_request layout");
 _Static_assert(sizeof(struct spawn_error) == 12 && offsetof(struct spawn_error, error) == 8, "spawn_error layout");
 
 /* Sizes and field offsets of the structs C# fills, in declaration order, for the layout test (NativeSpawnLayoutTests).
@@ -138,7 +147,7 @@ int judge_spawn_layout(int32_t *out, int32_t capacity)
                offsetof(struct spawn_request, seccomp_count), offsetof(struct spawn_request, cgroup_fd_count),
                offsetof(struct spawn_request, stdin_fd), offsetof(struct spawn_request, stdout_fd), offsetof(struct spawn_request, stderr_fd),
                offsetof(struct spawn_request, uid), offsetof(struct spawn_request, gid), offsetof(struct spawn_request, loopback_up),
-               offsetof(struct spawn_request, keep_root)),
+               offsetof(struct spawn_request, keep_root), offsetof(struct spawn_request, init_fd)),
         FIELDS(spawn_error, offsetof(struct spawn_error, stage), offsetof(struct spawn_error, index), offsetof(struct spawn_error, error)),
     };
 #undef FIELDS
@@ -152,9 +161,41 @@ struct child_args {
     const struct spawn_request *req;
     int go_fd;
     int err_fd;
+    int status_fd;                 /* write end of the status pipe, for judge-init */
+    char *program_stack;           /* top of the program's stack, until it has exec'd */
 };
 
+struct program_args {
+    const struct spawn_request *req;
+    int err_fd;
+    /* Set just before execve and cleared if it fails: shared memory until the exec, so PID 1 can tell
+     * "exec'd" from "killed before it got there" once vfork returns. */
+    volatile int exec_attempted;
+};
+
+/* Two stacks: PID 1's from the top, the program's from the middle. */
 #define CHILD_STACK_SIZE (256 * 1024)
+
+/* A syscall that leaves errno alone (it returns -errno instead): errno is the parent thread's until "go". */
+static long raw_syscall(long number, long a, long b, long c, long d)
+{
+#if defined(__x86_64__)
+    long ret;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return ret;
+#elif defined(__aarch64__)
+    register long x8 __asm__("x8") = number;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    register long x3 __asm__("x3") = d;
+    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
+    return x0;
+#else
+#error "raw_syscall: no syscall instruction for this architecture"
+#endif
+}
 
 static void write_all(int fd, const void *buf, size_t len)
 {
@@ -178,23 +219,25 @@ static _Noreturn void child_fail(int err_fd, int stage, int index)
 }
 
 /* Every signal back to its default: the program must not inherit the worker's handlers (they point
- * into the .NET runtime) nor what it ignores (the runtime ignores SIGPIPE). */
+ * into the .NET runtime) nor what it ignores (the runtime ignores SIGPIPE). The kernel's struct
+ * sigaction with a NULL handler is SIG_DFL; glibc's wrapper would write errno for the signals it
+ * reserves. */
 static void reset_signals(void)
 {
-    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    struct { void *handler; unsigned long flags; void *restorer; uint64_t mask; } dfl = { 0 };
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL);
+            raw_syscall(SYS_rt_sigaction, sig, (long)&dfl, 0, sizeof dfl.mask);
     }
 }
 
 static int wait_for_go(int go_fd)
 {
     char byte;
-    ssize_t n;
+    long n;
     do {
-        n = read(go_fd, &byte, 1);
-    } while (n < 0 && errno == EINTR);
+        n = raw_syscall(SYS_read, go_fd, (long)&byte, 1, 0);
+    } while (n == -EINTR);
     return n == 1 ? 0 : -1;
 }
 
@@ -267,6 +310,72 @@ static int clear_capabilities(void)
     return (int)syscall(SYS_capset, &header, data);
 }
 
+/* PID 2: the program. Everything that limits or unprivileges it, then execve. */
+static int program_main(void *arg)
+{
+    struct program_args *p = arg;
+    const struct spawn_request *req = p->req;
+    int err = p->err_fd;
+
+    for (int i = 0; i < req->rlimit_count; i++) {
+        struct rlimit rl = { (rlim_t)req->rlimits[i].value, (rlim_t)req->rlimits[i].value };
+        if (setrlimit(req->rlimits[i].resource, &rl) < 0)
+            child_fail(err, STAGE_RLIMIT, i);
+    }
+
+    const int stdio[3] = { req->stdin_fd, req->stdout_fd, req->stderr_fd };
+    for (int fd = 0; fd < 3; fd++) {
+        if (stdio[fd] >= 0 && dup2(stdio[fd], fd) < 0)
+            child_fail(err, STAGE_STDIO, fd);
+    }
+    /* Every other descriptor closes at exec; the error pipe stays open until then. */
+    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(err, STAGE_CLOSE_FDS, 0);
+
+    if (chdir(req->cwd) < 0)
+        child_fail(err, STAGE_CHDIR, 0);
+
+    if (drop_bounding_set() < 0)
+        child_fail(err, STAGE_CAPS, 0);
+    if (!req->keep_root && syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
+        child_fail(err, STAGE_SETGID, 0);
+    if (!req->keep_root && syscall(SYS_setresuid, req->uid, req->uid, req->uid) < 0)
+        child_fail(err, STAGE_SETUID, 0);
+    if (clear_capabilities() < 0)
+        child_fail(err, STAGE_CAPS, 0);
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(err, STAGE_NO_NEW_PRIVS, 0);
+    if (req->seccomp_count > 0) {
+        struct sock_fprog prog = { (unsigned short)req->seccomp_count, (struct sock_filter *)req->seccomp };
+        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+            child_fail(err, STAGE_SECCOMP, 0);
+    }
+
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    p->exec_attempted = 1;
+    execve(req->argv[0], (char *const *)req->argv, (char *const *)req->envp);
+    p->exec_attempted = 0;
+    child_fail(err, STAGE_EXEC, 0);
+}
+
+/* Decimal text of a non-negative int, for judge-init's arguments (no stdio between clone and exec). */
+static void format_int(char *out, int value)
+{
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    while (n > 0)
+        *out++ = digits[--n];
+    *out = '\0';
+}
+
+/* PID 1: the namespaces' setup, then the program as PID 2, then judge-init in this process's place. */
 static int child_main(void *arg)
 {
     const struct child_args *a = arg;
@@ -312,46 +421,32 @@ static int child_main(void *arg)
     if (req->loopback_up && bring_up_loopback() < 0)
         child_fail(err, STAGE_LOOPBACK, 0);
 
-    for (int i = 0; i < req->rlimit_count; i++) {
-        struct rlimit rl = { (rlim_t)req->rlimits[i].value, (rlim_t)req->rlimits[i].value };
-        if (setrlimit(req->rlimits[i].resource, &rl) < 0)
-            child_fail(err, STAGE_RLIMIT, i);
+    /* CLONE_VFORK: we go on only once the program has exec'd or died, and its stack is free again. */
+    struct program_args p = { req, err, 0 };
+    pid_t program = clone(program_main, a->program_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &p);
+    if (program < 0)
+        child_fail(err, STAGE_START_PROGRAM, 0);
+    if (!p.exec_attempted) {
+        /* It wrote why to the error pipe first, or was killed before it could (its cgroup's limits, say). */
+        errno = ECHILD;
+        child_fail(err, STAGE_KILLED_BEFORE_EXEC, 0);
     }
 
-    const int stdio[3] = { req->stdin_fd, req->stdout_fd, req->stderr_fd };
-    for (int fd = 0; fd < 3; fd++) {
-        if (stdio[fd] >= 0 && dup2(stdio[fd], fd) < 0)
-            child_fail(err, STAGE_STDIO, fd);
+    /* judge-init runs with no capability (root inside regains none across exec without a bounding set),
+     * and with no descriptor but the status pipe. */
+    char program_text[12], status_text[12];
+    format_int(program_text, program);
+    format_int(status_text, a->status_fd);
+    char *const init_argv[] = { "judge-init", program_text, status_text, NULL };
+    char *const init_envp[] = { NULL };
+    if (drop_bounding_set() < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+        syscall(SYS_close_range, 0, ~0U, CLOSE_RANGE_CLOEXEC) < 0 || fcntl(a->status_fd, F_SETFD, 0) < 0) {
+        kill(program, SIGKILL);
+        child_fail(err, STAGE_EXEC_INIT, 0);
     }
-    /* Every other descriptor closes at exec; the error pipe stays open until then. */
-    if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-        child_fail(err, STAGE_CLOSE_FDS, 0);
-
-    if (chdir(req->cwd) < 0)
-        child_fail(err, STAGE_CHDIR, 0);
-
-    if (drop_bounding_set() < 0)
-        child_fail(err, STAGE_CAPS, 0);
-    if (!req->keep_root && syscall(SYS_setresgid, req->gid, req->gid, req->gid) < 0)
-        child_fail(err, STAGE_SETGID, 0);
-    if (!req->keep_root && syscall(SYS_setresuid, req->uid, req->uid, req->uid) < 0)
-        child_fail(err, STAGE_SETUID, 0);
-    if (clear_capabilities() < 0)
-        child_fail(err, STAGE_CAPS, 0);
-
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        child_fail(err, STAGE_NO_NEW_PRIVS, 0);
-    if (req->seccomp_count > 0) {
-        struct sock_fprog prog = { (unsigned short)req->seccomp_count, (struct sock_filter *)req->seccomp };
-        if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-            child_fail(err, STAGE_SECCOMP, 0);
-    }
-
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    execve(req->argv[0], (char *const *)req->argv, (char *const *)req->envp);
-    child_fail(err, STAGE_EXEC, 0);
+    syscall(SYS_execveat, req->init_fd, "", init_argv, init_envp, AT_EMPTY_PATH);
+    kill(program, SIGKILL);
+    child_fail(err, STAGE_EXEC_INIT, 0);
 }
 
 /* Parent side only (an ordinary thread, so stdio is fine here): writes text to a /proc/<pid> file. */
@@ -413,18 +508,21 @@ static void *thread_child_stack(void)
 }
 
 /*
- * Starts the sandboxed program. Returns its pid (its parent is the calling process), or -1 with
- * *error saying which step failed and why; a failed child has been reaped.
+ * Starts the sandboxed program. Returns the pid of its namespace's init (a child of the calling
+ * process, which exits when the program does) and, in *status_fd, the read end of a pipe where init
+ * writes the program's wait status before it exits; or -1 with *error saying which step failed and
+ * why, a failed child reaped and no pipe left open.
  */
-int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
+int judge_spawn(const struct spawn_request *req, struct spawn_error *error, int32_t *status_fd)
 {
-    int go[2] = { -1, -1 }, err[2] = { -1, -1 };
+    int go[2] = { -1, -1 }, err[2] = { -1, -1 }, status[2] = { -1, -1 };
     pid_t pid = -1;
     int stage = STAGE_NONE;
     sigset_t all, old;
 
     memset(error, 0, sizeof *error);
-    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
+    *status_fd = -1;
+    if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) {
         error->stage = STAGE_CLONE;
         error->error = errno;
         goto out;
@@ -436,7 +534,7 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
         goto out;
     }
 
-    struct child_args args = { req, go[0], err[1] };
+    struct child_args args = { req, go[0], err[1], status[1], (char *)stack + CHILD_STACK_SIZE / 2 };
     int flags = CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC |
                 CLONE_NEWUTS | SIGCHLD;
 
@@ -451,6 +549,8 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
     go[0] = -1;
     close(err[1]);
     err[1] = -1;
+    close(status[1]);
+    status[1] = -1;
 
     /* Parent side: the child is blocked on "go" and touches no errno until then. */
     if (write_proc_file(pid, "uid_map", req->uid_map) < 0) {
@@ -473,7 +573,7 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
         goto fail;
     }
 
-    /* EOF: the child exec'd (the pipe is CLOEXEC). A record: it failed at that stage. */
+    /* EOF: the program and then init exec'd (the pipe is CLOEXEC). A record: a step failed. */
     struct spawn_error child_error;
     ssize_t n;
     do {
@@ -489,6 +589,9 @@ int judge_spawn(const struct spawn_request *req, struct spawn_error *error)
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         pid = -1;
+    } else {
+        *status_fd = status[0];
+        status[0] = -1;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     goto out;
@@ -508,6 +611,8 @@ out:
             close(go[i]);
         if (err[i] >= 0)
             close(err[i]);
+        if (status[i] >= 0)
+            close(status[i]);
     }
     return pid;
 }
