@@ -65,6 +65,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "raw_syscall.h"
+
 /* Must match NativeSpawn.MountKind, NativeSpawn.Stage and the structs of NativeSpawn.cs: the _Static_asserts below fix
  * the layouts here, and judge_spawn_layout hands them to a test that compares them with the C# side's. */
 enum mount_kind { MOUNT_DIR = 0, MOUNT_SYMLINK = 1, MOUNT_FILE = 2, MOUNT_MOUNT = 3, MOUNT_REMOUNT = 4 };
@@ -176,26 +178,6 @@ struct program_args {
 /* Two stacks: PID 1's from the top, the program's from the middle. */
 #define CHILD_STACK_SIZE (256 * 1024)
 
-/* A syscall that leaves errno alone (it returns -errno instead): errno is the parent thread's until "go". */
-static long raw_syscall(long number, long a, long b, long c, long d)
-{
-#if defined(__x86_64__)
-    long ret;
-    register long r10 __asm__("r10") = d;
-    __asm__ volatile("syscall" : "=a"(ret) : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-    return ret;
-#elif defined(__aarch64__)
-    register long x8 __asm__("x8") = number;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    __asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3) : "memory");
-    return x0;
-#else
-#error "raw_syscall: no syscall instruction for this architecture"
-#endif
-}
 
 static void write_all(int fd, const void *buf, size_t len)
 {
