@@ -70,9 +70,16 @@ public sealed class SandboxRunner
 
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
-    public SandboxResult Run(SandboxSpec spec)
+    public SandboxResult Run(SandboxSpec spec) => Run(spec, CancellationToken.None);
+
+    /// <inheritdoc cref="Run(SandboxSpec)"/>
+    /// <param name="spec">What to run, with its limits.</param>
+    /// <param name="cancellationToken">Cancelling kills the run's whole cgroup at once, from the cancelling thread.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled; its processes, cgroup and files are gone.</exception>
+    public SandboxResult Run(SandboxSpec spec, CancellationToken cancellationToken)
     {
         SpecValidator.Validate(spec);
+        cancellationToken.ThrowIfCancellationRequested();
         using var run = new RunResources();
         try
         {
@@ -82,7 +89,7 @@ public sealed class SandboxRunner
         {
             return SandboxResult.SetupError(e.Message);
         }
-        return Execute(spec, run);
+        return Execute(spec, run, cancellationToken);
     }
 
     /// <summary>Everything a run holds on the host, released in reverse order whatever happens.</summary>
@@ -207,7 +214,7 @@ public sealed class SandboxRunner
         return new CgroupLimits(limits.MemoryBytes, limits.Processes, limits.CpuCores, io);
     }
 
-    private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run)
+    private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run, CancellationToken cancellationToken)
     {
         uint insideUid = spec.RunAsRoot ? 0 : Options.SandboxUid;
         var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir, insideUid, _devicesDirectory);
@@ -254,10 +261,10 @@ public sealed class SandboxRunner
         if (pid < 0)
             return SandboxResult.SetupError(DescribeSetupFailure(error, plan, run.ExecPath));
 
-        return Monitor(spec, run, pid, wall);
+        return Monitor(spec, run, pid, wall, cancellationToken);
     }
 
-    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, Stopwatch wall)
+    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, Stopwatch wall, CancellationToken cancellationToken)
     {
         IRunCgroup cgroup = run.Cgroup!;
         SandboxLimits limits = spec.Limits;
@@ -266,6 +273,13 @@ public sealed class SandboxRunner
         SandboxStatus? killedFor = null;
 
         int pidfd = Syscalls.PidfdOpen(pid);
+        // The kill ends the init, which wakes the wait below like any other exit.
+        bool cancelled = false;
+        var cancellation = cancellationToken.Register(() =>
+        {
+            cancelled = true;
+            cgroup.KillAll();
+        });
         try
         {
             while (true)
@@ -294,12 +308,15 @@ public sealed class SandboxRunner
         }
         finally
         {
+            cancellation.Dispose(); // waits for a kill in progress: the cgroup must outlive it
             Syscalls.Close(pidfd);
         }
         // The program is the init of its pid namespace: the kernel kills every other process in it
         // before its exit is reported, so the cgroup is already empty here (Dispose checks anyway).
         int status = Syscalls.Reap(pid);
         long wallMs = wall.ElapsedMilliseconds;
+        if (cancelled)
+            throw new OperationCanceledException(cancellationToken);
 
         long cpuMs = (long)cgroup.CpuUsage().TotalMilliseconds;
         long peak = cgroup.PeakMemoryBytes();
