@@ -6,6 +6,9 @@ CONFIGURATION ?= Debug
 export CONFIGURATION
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
+# The C programs the sandbox tests run, compiled once and reused by the next test run and by the
+# VM, where gcc is slow (tests/Shared/HostPrograms.cs).
+export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
 .PHONY: help build test run bench services services-stop services-status clean distclean
@@ -44,7 +47,7 @@ services-status:
 
 clean:
 	dotnet clean Judge.sln -c $(CONFIGURATION) -v quiet
-	rm -rf TestResults
+	rm -rf TestResults artifacts/test-programs
 
 distclean: clean
 	scripts/services.sh wipe
