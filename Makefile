@@ -6,13 +6,17 @@ CONFIGURATION ?= Debug
 export CONFIGURATION
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
+# The C programs the sandbox tests run, compiled once and reused by the next test run and by the
+# VM, where gcc is slow (tests/Shared/HostPrograms.cs).
+export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
-.PHONY: help build test run bench services services-stop services-status clean distclean
+.PHONY: help build test test-vm run bench services services-stop services-status clean distclean
 
 help:
 	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker"
-	@echo "make test             start PostgreSQL and RabbitMQ, run every test project"
+	@echo "make test             start PostgreSQL and RabbitMQ, run every test project, then the sandbox's tests in a cgroup v2 VM"
+	@echo "make test-vm          only the sandbox's tests in a VM: Debian 12's kernel, cgroup v2 alone (scripts/vm-test.sh)"
 	@echo "make build            build the solution ($(CONFIGURATION))"
 	@echo "make bench            run the benchmarks (bench/run.sh)"
 	@echo "make services         start only PostgreSQL and RabbitMQ"
@@ -26,6 +30,9 @@ build:
 
 test:
 	scripts/test.sh
+
+test-vm:
+	scripts/vm-test.sh
 
 run:
 	scripts/run.sh
@@ -44,7 +51,7 @@ services-status:
 
 clean:
 	dotnet clean Judge.sln -c $(CONFIGURATION) -v quiet
-	rm -rf TestResults
+	rm -rf TestResults artifacts/vm-cgroup2 artifacts/test-programs
 
 distclean: clean
 	scripts/services.sh wipe

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # How far past the CPU limit a busy loop gets before the sandbox stops it (the "TLE precision" of
-# LimitTests.Cpu_loop_is_stopped_within_50_ms_of_the_cpu_limit), idle and with two CPU burners beside
+# LimitTests.Cpu_loop_is_stopped_within_25_ms_of_the_cpu_limit_in_the_median_of_five_runs), idle and with two CPU burners beside
 # it. Prints the overshoot distribution of each. Needs root and a built CLI (`make build`).
 #   RUNS (default 30), LIMIT_S (default 0.5)
 set -euo pipefail

@@ -70,9 +70,16 @@ public sealed class SandboxRunner
 
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
-    public SandboxResult Run(SandboxSpec spec)
+    public SandboxResult Run(SandboxSpec spec) => Run(spec, CancellationToken.None);
+
+    /// <inheritdoc cref="Run(SandboxSpec)"/>
+    /// <param name="spec">What to run, with its limits.</param>
+    /// <param name="cancellationToken">Cancelling kills the run's whole cgroup at once, from the cancelling thread.</param>
+    /// <exception cref="OperationCanceledException">The run was cancelled; its processes, cgroup and files are gone.</exception>
+    public SandboxResult Run(SandboxSpec spec, CancellationToken cancellationToken)
     {
         SpecValidator.Validate(spec);
+        cancellationToken.ThrowIfCancellationRequested();
         using var run = new RunResources();
         try
         {
@@ -82,7 +89,7 @@ public sealed class SandboxRunner
         {
             return SandboxResult.SetupError(e.Message);
         }
-        return Execute(spec, run);
+        return Execute(spec, run, cancellationToken);
     }
 
     /// <summary>Everything a run holds on the host, released in reverse order whatever happens.</summary>
@@ -207,7 +214,7 @@ public sealed class SandboxRunner
         return new CgroupLimits(limits.MemoryBytes, limits.Processes, limits.CpuCores, io);
     }
 
-    private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run)
+    private unsafe SandboxResult Execute(SandboxSpec spec, RunResources run, CancellationToken cancellationToken)
     {
         uint insideUid = spec.RunAsRoot ? 0 : Options.SandboxUid;
         var plan = MountPlan.For(spec, _stagingRoot, run.ImageDirectory, run.ImageEntries, run.WorkDir, insideUid, _devicesDirectory);
@@ -257,7 +264,7 @@ public sealed class SandboxRunner
 
         try
         {
-            return Monitor(spec, run, pid, statusFd, wall);
+            return Monitor(spec, run, pid, statusFd, wall, cancellationToken);
         }
         finally
         {
@@ -277,7 +284,8 @@ public sealed class SandboxRunner
 
     /// <param name="pid">The run's init, which exits when the program does.</param>
     /// <param name="statusFd">Where init writes the program's wait status before it exits.</param>
-    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, int statusFd, Stopwatch wall)
+    private SandboxResult Monitor(SandboxSpec spec, RunResources run, int pid, int statusFd, Stopwatch wall,
+        CancellationToken cancellationToken)
     {
         IRunCgroup cgroup = run.Cgroup!;
         SandboxLimits limits = spec.Limits;
@@ -286,6 +294,13 @@ public sealed class SandboxRunner
         SandboxStatus? killedFor = null;
 
         int pidfd = Syscalls.PidfdOpen(pid);
+        // The kill ends the init, which wakes the wait below like any other exit.
+        bool cancelled = false;
+        var cancellation = cancellationToken.Register(() =>
+        {
+            cancelled = true;
+            cgroup.KillAll();
+        });
         try
         {
             while (true)
@@ -314,6 +329,7 @@ public sealed class SandboxRunner
         }
         finally
         {
+            cancellation.Dispose(); // waits for a kill in progress: the cgroup must outlive it
             Syscalls.Close(pidfd);
         }
         // When init exits the kernel kills every other process in its namespace before the exit is reported, so
@@ -322,6 +338,8 @@ public sealed class SandboxRunner
         int initStatus = Syscalls.Reap(pid);
         int status = Syscalls.TryReadInt32(statusFd) ?? initStatus;
         long wallMs = wall.ElapsedMilliseconds;
+        if (cancelled)
+            throw new OperationCanceledException(cancellationToken);
 
         long cpuMs = (long)cgroup.CpuUsage().TotalMilliseconds;
         long peak = cgroup.PeakMemoryBytes();

@@ -15,7 +15,7 @@ public sealed record AttackRun(SandboxResult Result, string Stdout, string Stder
 /// </summary>
 public sealed class AttackFixture() : SandboxTestHost("judge-security-tests", new SandboxOptions
 {
-    CgroupParent = "judge-security-tests",
+    CgroupParent = TestCgroups.Parent("judge-security-tests"),
     // Away from the default range and the other test projects', which may run at the same time.
     HostIdRangeStart = 300_000,
     HostIdSlots = 16,

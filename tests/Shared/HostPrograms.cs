@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using Xunit;
 
 namespace Judge.Testing;
@@ -22,19 +24,40 @@ public static class HostPrograms
         }
         """;
 
-    /// <summary>Compiles C statically (so its root image is the one file) into <paramref name="directory"/>; returns the binary.</summary>
+    /// <summary>
+    /// Compiles C statically (so its root image is the one file) into <paramref name="directory"/>; returns the binary.
+    /// Where JUDGE_TEST_PROGRAM_CACHE names a directory, a binary compiled before from the same source and flags is
+    /// copied from there instead: under emulation (scripts/vm-test.sh) gcc takes seconds per program, and the VM reads
+    /// the cache the host's test run filled.
+    /// </summary>
     public static string CompileStaticC(string directory, string name, string source, IEnumerable<string> extraFlags)
     {
-        string src = Path.Combine(directory, name + ".c");
+        string[] flags = ["-O2", "-static", .. extraFlags];
         string bin = Path.Combine(directory, name);
+        string? cached = CachedProgram(source, flags);
+        if (cached is not null && File.Exists(cached))
+        {
+            File.Copy(cached, bin);
+            return bin;
+        }
+
+        string src = Path.Combine(directory, name + ".c");
         File.WriteAllText(src, source);
         var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
-        foreach (string arg in new[] { "-O2", "-static", "-o", bin, src }.Concat(extraFlags))
+        foreach (string arg in flags.Concat(["-o", bin, src]))
             psi.ArgumentList.Add(arg);
         using var cc = Process.Start(psi)!;
         string errors = cc.StandardError.ReadToEnd();
         cc.WaitForExit();
         Assert.True(cc.ExitCode == 0, $"cc failed: {errors}");
+
+        if (cached is not null)
+        {
+            // Renamed into place, so that a test process beside this one never copies half a binary.
+            string partial = $"{cached}.{Environment.ProcessId}.{Guid.NewGuid():N}";
+            File.Copy(bin, partial);
+            File.Move(partial, cached, overwrite: true);
+        }
         return bin;
     }
 
@@ -50,6 +73,16 @@ public static class HostPrograms
         return process.ExitCode > 128
             ? new HostRun(null, process.ExitCode - 128, stdout)
             : new HostRun(process.ExitCode, null, stdout);
+    }
+
+    /// <summary>The cache entry for a program (named by a hash of its flags and source), or null without a cache.</summary>
+    private static string? CachedProgram(string source, IEnumerable<string> flags)
+    {
+        if (Environment.GetEnvironmentVariable("JUDGE_TEST_PROGRAM_CACHE") is not { Length: > 0 } cache)
+            return null;
+        Directory.CreateDirectory(cache);
+        byte[] key = Encoding.UTF8.GetBytes(string.Join('\0', flags) + '\0' + source);
+        return Path.Combine(cache, Convert.ToHexStringLower(SHA256.HashData(key)));
     }
 
     /// <summary>True when some process on the host has <paramref name="marker"/> in its command line.</summary>

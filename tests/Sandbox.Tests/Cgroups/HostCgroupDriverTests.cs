@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Judge.Sandbox.Cgroups;
+using Judge.Testing;
 
 namespace Judge.Sandbox.Tests.Cgroups;
 
@@ -13,7 +14,7 @@ public sealed class HostCgroupDriverTests : IDisposable
     private const long MiB = 1024 * 1024;
     private static readonly CgroupLimits NoLimits = new(null, null, null, null);
 
-    private readonly string _parentName = $"judge-test-{Guid.NewGuid():N}";
+    private readonly string _parentName = TestCgroups.Parent($"judge-test-{Guid.NewGuid():N}");
     private readonly ICgroupDriver _driver;
     private readonly List<Process> _processes = [];
 
@@ -45,12 +46,32 @@ public sealed class HostCgroupDriverTests : IDisposable
     [Fact]
     public void Detect_picks_v2_only_where_the_cgroup_root_is_a_cgroup2_mount_with_controllers()
     {
-        string rootControllers = "/sys/fs/cgroup/cgroup.controllers";
-        bool unified = File.Exists(rootControllers) && File.ReadAllText(rootControllers).Contains("memory");
-
         // On a hybrid host (v1 controllers, an empty cgroup2 at unified/) this must be v1.
-        Assert.Equal(unified ? CgroupVersion.V2 : CgroupVersion.V1, _driver.Version);
-        Assert.Equal(unified ? typeof(CgroupV2Driver) : typeof(CgroupV1Driver), _driver.GetType());
+        CgroupVersion mounted = TestCgroups.Mounted();
+        Assert.Equal(mounted, _driver.Version);
+        Assert.Equal(mounted == CgroupVersion.V2 ? typeof(CgroupV2Driver) : typeof(CgroupV1Driver), _driver.GetType());
+        // A run set up for one hierarchy (JUDGE_EXPECT_CGROUP, as in the VM) fails on finding another, instead of
+        // passing by testing the wrong one.
+        Assert.Equal(TestCgroups.Required, mounted);
+    }
+
+    [Fact]
+    public void A_run_has_the_files_its_peak_is_read_from_and_its_processes_are_killed_with()
+    {
+        using var run = _driver.CreateRun("files", NoLimits);
+
+        if (_driver.Version == CgroupVersion.V1)
+        {
+            Assert.True(HasFile(run, "memory.max_usage_in_bytes"));
+            Assert.True(HasFile(run, "freezer.state"));
+        }
+        else
+        {
+            // Without them the driver falls back to sampling memory.current and to freezing before killing.
+            Version kernel = Environment.OSVersion.Version;
+            Assert.Equal(kernel >= new Version(5, 19), HasFile(run, "memory.peak"));
+            Assert.Equal(kernel >= new Version(5, 14), HasFile(run, "cgroup.kill"));
+        }
     }
 
     [Fact]

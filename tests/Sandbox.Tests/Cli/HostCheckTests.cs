@@ -1,3 +1,6 @@
+using Judge.Sandbox.Cgroups;
+using Judge.Testing;
+
 namespace Judge.Sandbox.Tests.Cli;
 
 public sealed class HostCheckTests : IDisposable
@@ -16,6 +19,14 @@ public sealed class HostCheckTests : IDisposable
             Assert.True(Item(items, name).Ok, $"{name}: {Item(items, name).Detail}");
         Assert.All(items, i => Assert.False(string.IsNullOrWhiteSpace(i.Detail)));
         Assert.All(items.Where(i => !i.Ok), i => Assert.NotNull(i.Fix));
+    }
+
+    [Fact]
+    public void On_this_host_the_check_names_the_cgroup_hierarchy_the_sandbox_uses()
+    {
+        var version = Item(HostCheck.Run(), "cgroup version");
+
+        Assert.StartsWith(TestCgroups.Required == CgroupVersion.V2 ? "v2 at /sys/fs/cgroup" : "v1", version.Detail);
     }
 
     void FakeFile(string relativePath, string content)

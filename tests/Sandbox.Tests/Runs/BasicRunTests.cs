@@ -64,6 +64,35 @@ public sealed class BasicRunTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public void A_run_leaves_no_cgroup_and_no_host_mount_behind()
+    {
+        // The first run of a runner mounts its /dev directory for good; only what a run adds counts.
+        sandbox.Runner.Run(new SandboxSpec { Command = ["/bin/true"] });
+        var mountsBefore = HostMountsUnder(sandbox.Root);
+        string program = sandbox.CompileC("""
+            #include <stdio.h>
+            #include <unistd.h>
+            int main(void) {
+                FILE *f = fopen("/tmp/left", "w"); fputs("x", f); fclose(f);
+                f = fopen("/box/left", "w"); fputs("x", f); fclose(f);
+                if (fork() == 0) { setsid(); for (;;) pause(); }
+                return 0;
+            }
+            """);
+
+        SandboxResult result = sandbox.Runner.Run(new SandboxSpec { Command = [program] });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Empty(sandbox.RunCgroups());
+        Assert.Equal(mountsBefore, HostMountsUnder(sandbox.Root));
+    }
+
+    /// <summary>Mount points under <paramref name="root"/> in the test process's (the host's) mount namespace: a
+    /// run's own mounts live in its namespace, and anything the runner mounted on the host would be under its state directory.</summary>
+    private static List<string> HostMountsUnder(string root) =>
+        [.. File.ReadAllLines("/proc/self/mountinfo").Select(line => line.Split(' ')[4]).Where(mountPoint => mountPoint.StartsWith(root, StringComparison.Ordinal))];
+
+    [Fact]
     public void A_given_rootfs_directory_is_the_whole_root()
     {
         // Any directory tree works; an image the builder made for /bin/sh is a handy one.

@@ -42,20 +42,39 @@ public sealed class LimitTests(SandboxFixture sandbox)
     }
 
     [Fact]
-    public void Cpu_loop_is_stopped_within_50_ms_of_the_cpu_limit()
+    public void Peak_memory_counts_memory_freed_before_the_program_exits()
+    {
+        string program = sandbox.CompileC(Programs.TouchAndRelease);
+
+        SandboxResult result = Run([program], Defaults);
+
+        // The kernel's high-water mark (memory.peak, memory.max_usage_in_bytes): a reading taken after
+        // the run, when the program holds almost nothing, would be far below the 48 MiB it touched.
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.InRange(result.PeakMemoryBytes, 48L << 20, Defaults.MemoryBytes!.Value);
+    }
+
+    [Fact]
+    public void Cpu_loop_is_stopped_within_25_ms_of_the_cpu_limit_in_the_median_of_five_runs()
     {
         string program = sandbox.CompileC(Programs.Spin);
         var limit = TimeSpan.FromMilliseconds(500);
 
-        SandboxResult result = Run([program], Defaults with { CpuTime = limit });
+        // Judged by the median of five: a stall of the whole host (a descheduled virtual CPU, a pause of
+        // the runtime; under emulation, in scripts/vm-test.sh, both last ten times longer) can delay one
+        // kill without saying anything about the watch. docs/benchmarks.md has the measured spread.
+        var results = Enumerable.Range(0, 5).Select(_ => Run([program], Defaults with { CpuTime = limit })).ToList();
 
-        ResultAssert.Status(SandboxStatus.TimeLimit, result);
-        Assert.True(result.CpuTimeMs >= 500, $"stopped early at {result.CpuTimeMs} ms");
+        Assert.All(results, result => ResultAssert.Status(SandboxStatus.TimeLimit, result));
+        long[] cpuMs = [.. results.Select(result => result.CpuTimeMs).Order()];
+        string all = string.Join(", ", cpuMs);
+        Assert.True(cpuMs[0] >= 500, $"stopped early: {all} ms");
         // The watch sleeps remaining/cores and re-reads the cgroup, so the overshoot is the kill latency: how late the
         // watching thread wakes. The target is 10 ms, which the median and 90th percentile meet even beside other work
-        // (bench/tle-precision.sh, docs/benchmarks.md); one run in thirty took 26 ms on a host four times oversubscribed,
-        // so this single run is held to 50 ms, half of isolate's 100 ms polling period.
-        Assert.True(result.CpuTimeMs <= 500 + 50, $"overshot to {result.CpuTimeMs} ms");
+        // (bench/tle-precision.sh, docs/benchmarks.md); the bound leaves room for a slower, busier host.
+        Assert.True(cpuMs[2] <= 500 + 25, $"overshot to a median of {cpuMs[2]} ms: {all} ms");
+        // Even a stalled kill is the watch's, long before the RLIMIT_CPU backstop (2 s here).
+        Assert.True(cpuMs[^1] <= 2 * 500, $"overshot to {cpuMs[^1]} ms: {all} ms");
     }
 
     [Theory]
@@ -75,12 +94,18 @@ public sealed class LimitTests(SandboxFixture sandbox)
     [Fact]
     public void Sleeper_gets_wall_time_limit_not_time_limit()
     {
-        SandboxResult result = Run(["/bin/sleep", "30"], Defaults with { WallTime = TimeSpan.FromMilliseconds(300) });
+        // Starting a program costs CPU time: about a millisecond natively, up to a few hundred under
+        // emulation (scripts/vm-test.sh). Measured first, on this host, so that the wall limit can be
+        // far above it: a sleep counted as CPU time must stand out from the start-up.
+        long startupMs = Enumerable.Range(0, 3).Max(_ => Run(["/bin/sleep", "0"], Defaults).CpuTimeMs);
+        long wallLimitMs = Math.Max(300, 10 * startupMs);
+
+        SandboxResult result = Run(["/bin/sleep", "600"], Defaults with { WallTime = TimeSpan.FromMilliseconds(wallLimitMs) });
 
         ResultAssert.Status(SandboxStatus.WallTimeLimit, result);
-        // Stopped at the limit, not when the sleep ended; the upper bound leaves a slow, busy host 2.7 s to notice.
-        Assert.InRange(result.WallTimeMs, 300, 3000);
-        Assert.True(result.CpuTimeMs < 100);
+        // Stopped at the limit, not when the sleep ended; a slow, busy host gets 2.7 s to notice.
+        Assert.InRange(result.WallTimeMs, wallLimitMs, wallLimitMs + 2700);
+        Assert.True(result.CpuTimeMs < wallLimitMs / 3, $"{result.CpuTimeMs} ms of CPU time for a sleep (start-up: {startupMs} ms)");
     }
 
     [Fact]
@@ -179,6 +204,19 @@ public sealed class LimitTests(SandboxFixture sandbox)
             #include <string.h>
             int main(void) {
                 for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); }
+            }
+            """;
+
+        /// <summary>Touches 48 MiB, gives it back to the kernel, and exits cleanly.</summary>
+        public const string TouchAndRelease = """
+            #include <string.h>
+            #include <sys/mman.h>
+            int main(void) {
+                size_t size = 48 << 20;
+                char *p = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                if (p == MAP_FAILED) return 3;
+                memset(p, 1, size);
+                return munmap(p, size) == 0 ? 0 : 4;
             }
             """;
 
