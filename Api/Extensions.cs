@@ -3,7 +3,7 @@ using Judge.Api.Health;
 using Judge.Api.Languages;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
-using Judge.Migrations;
+using Judge.Data;
 using MassTransit;
 using Npgsql;
 

@@ -1,4 +1,4 @@
-using Judge.Migrations;
+using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
