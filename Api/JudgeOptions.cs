@@ -43,7 +43,8 @@ public sealed class LimitOptions
     public int DefaultCpuTimeMs { get; set; } = 2000;
     public int MaxCpuTimeMs { get; set; } = 20000;
 
-    /// <summary>When unset, the wall-time default is three times the CPU time (within the maximum).</summary>
+    /// <summary>When unset, the wall-time default follows from the CPU time (<c>Judge.Data.Limits.WallTimeFor</c>: twice it
+    /// plus a second), within the maximum.</summary>
     public int? DefaultWallTimeMs { get; set; }
     public int MaxWallTimeMs { get; set; } = 60000;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Checking;
 using Judge.Worker.Judging;
