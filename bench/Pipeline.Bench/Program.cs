@@ -13,7 +13,6 @@
 // Usage: Pipeline.Bench [submissions=200] [in-flight=8] [rounds=3] [warm-up=2500]   (as root, with scripts/services.sh start and env)
 using System.Diagnostics;
 using System.Text;
-using Judge.Data;
 using Judge.EndToEnd;
 using Judge.Pipeline.Bench;
 using Judge.Sandbox;

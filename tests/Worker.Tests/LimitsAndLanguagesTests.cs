@@ -1,5 +1,4 @@
 using Judge.Data;
-using Judge.Worker.Checking;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;

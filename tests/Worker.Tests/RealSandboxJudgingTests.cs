@@ -1,5 +1,4 @@
 using Judge.Api.Validation;
-using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;

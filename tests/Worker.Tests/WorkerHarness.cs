@@ -4,7 +4,6 @@ using Judge.Api;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
-using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
