@@ -57,14 +57,3 @@ public sealed class LimitOptions
     public int DefaultOutputKb { get; set; } = 65536;
     public int MaxOutputKb { get; set; } = 1048576;
 }
-
-public sealed class RabbitMqOptions
-{
-    public const string Section = "RabbitMq";
-
-    public string Host { get; set; } = "127.0.0.1";
-    public ushort Port { get; set; } = 5672;
-    public string Username { get; set; } = "guest";
-    public string Password { get; set; } = "guest";
-    public string VirtualHost { get; set; } = "/";
-}
