@@ -2,8 +2,8 @@ namespace Judge.Messaging;
 
 /// <summary>
 /// The <c>RabbitMq</c> configuration section: the broker the Api publishes to and the Worker consumes from. The defaults
-/// are the private broker that <c>scripts/services.sh</c> runs (a test checks it), as the connection string's are its
-/// PostgreSQL: that broker has the user <c>judge</c> and no <c>guest</c> at all.
+/// are the private broker that <c>scripts/services.sh</c> runs (a test checks it), as the connection string in
+/// <c>appsettings.json</c> names its PostgreSQL: that broker has the user <c>judge</c> and no <c>guest</c> at all.
 /// </summary>
 public sealed class RabbitMqOptions
 {
