@@ -3,7 +3,8 @@ using Judge.Api.Health;
 using Judge.Api.Languages;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
-using Judge.Migrations;
+using Judge.Data;
+using Judge.Messaging;
 using MassTransit;
 using Npgsql;
 
@@ -29,7 +30,7 @@ public static class Extensions
         services.AddSingleton<QueuedSubmissionSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<QueuedSubmissionSweeper>());
 
-        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var broker = builder.Configuration.GetRabbitMqOptions();
         services.AddMassTransit(bus =>
         {
             bus.ConfigureHealthCheckOptions(health =>
@@ -37,15 +38,10 @@ public static class Extensions
                 health.Name = "broker";
                 health.Tags.Add(HealthApi.ReadyTag);
             });
-            bus.UsingRabbitMq((_, transport) => transport.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
-            {
-                host.Username(rabbit.Username);
-                host.Password(rabbit.Password);
-                // The database, not the broker's confirm, makes sure a submission is judged: the sweeper publishes
-                // again whatever is still queued after a while, confirmed or not. Waiting for the confirm only made
-                // the broker sync its disk per message.
-                host.PublisherConfirmation = false;
-            }));
+            // The database, not the broker's confirm, makes sure a submission is judged: the sweeper publishes
+            // again whatever is still queued after a while, confirmed or not. Waiting for the confirm only made
+            // the broker sync its disk per message.
+            bus.UsingRabbitMq((_, transport) => transport.Host(broker, host => host.PublisherConfirmation = false));
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
 

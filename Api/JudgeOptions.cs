@@ -43,7 +43,8 @@ public sealed class LimitOptions
     public int DefaultCpuTimeMs { get; set; } = 2000;
     public int MaxCpuTimeMs { get; set; } = 20000;
 
-    /// <summary>When unset, the wall-time default is three times the CPU time (within the maximum).</summary>
+    /// <summary>When unset, the wall-time default follows from the CPU time (<c>Judge.Data.Limits.WallTimeFor</c>: twice it
+    /// plus a second), within the maximum.</summary>
     public int? DefaultWallTimeMs { get; set; }
     public int MaxWallTimeMs { get; set; } = 60000;
 
@@ -55,15 +56,4 @@ public sealed class LimitOptions
 
     public int DefaultOutputKb { get; set; } = 65536;
     public int MaxOutputKb { get; set; } = 1048576;
-}
-
-public sealed class RabbitMqOptions
-{
-    public const string Section = "RabbitMq";
-
-    public string Host { get; set; } = "127.0.0.1";
-    public ushort Port { get; set; } = 5672;
-    public string Username { get; set; } = "guest";
-    public string Password { get; set; } = "guest";
-    public string VirtualHost { get; set; } = "/";
 }

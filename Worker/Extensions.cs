@@ -1,4 +1,5 @@
-using Judge.Migrations;
+using Judge.Data;
+using Judge.Messaging;
 using Judge.Sandbox;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
@@ -12,18 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace Judge.Worker;
 
-/// <summary>The <c>RabbitMq</c> configuration section.</summary>
-public sealed class RabbitMqOptions
-{
-    public const string Section = "RabbitMq";
-
-    public string Host { get; set; } = "127.0.0.1";
-    public ushort Port { get; set; } = 5672;
-    public string VirtualHost { get; set; } = "/";
-    public string Username { get; set; } = "judge";
-    public string Password { get; set; } = "judge";
-}
-
 public static class Extensions
 {
     /// <summary>Everything the worker is: judging, the database, the sandbox, and the bus.</summary>
@@ -36,17 +25,13 @@ public static class Extensions
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddHostedService<LanguageAdvertiser>();
 
-        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var broker = builder.Configuration.GetRabbitMqOptions();
         builder.Services.AddMassTransit(bus =>
         {
             bus.AddJudgeConsumers();
             bus.UsingRabbitMq((context, rabbitMq) =>
             {
-                rabbitMq.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
-                {
-                    host.Username(rabbit.Username);
-                    host.Password(rabbit.Password);
-                });
+                rabbitMq.Host(broker);
                 rabbitMq.ConfigureEndpoints(context);
             });
         });

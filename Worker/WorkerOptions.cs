@@ -37,8 +37,9 @@ public sealed class WorkerOptions
     /// <summary>Limits of one compilation (the submission's and a custom checker's).</summary>
     public Judging.TestLimits CompileLimits { get; set; } = new() { CpuTimeMs = 15_000, WallTimeMs = 30_000, MemoryKb = 1 << 20, Processes = 128, OutputKb = 256 << 10 };
 
-    /// <summary>Limits of a test when neither the problem nor the submission sets them.</summary>
-    public Judging.TestLimits DefaultTestLimits { get; set; } = new() { CpuTimeMs = 2_000, WallTimeMs = 5_000, MemoryKb = 256 << 10, Processes = 16, OutputKb = 64 << 10 };
+    /// <summary>Limits of a test when neither the submission nor its problem has any stored (the Api always stores them).
+    /// The wall time is left to the one rule (<c>Judge.Data.Limits.WallTimeFor</c>): configuring only a CPU time raises it too.</summary>
+    public Judging.TestLimits DefaultTestLimits { get; set; } = new() { CpuTimeMs = 2_000, MemoryKb = 256 << 10, Processes = 16, OutputKb = 64 << 10 };
 
     /// <summary>Limits of one custom checker run.</summary>
     public Judging.TestLimits CheckerLimits { get; set; } = new() { CpuTimeMs = 10_000, WallTimeMs = 20_000, MemoryKb = 512 << 10, Processes = 16, OutputKb = 1 << 10 };

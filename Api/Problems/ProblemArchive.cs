@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Problems;
 

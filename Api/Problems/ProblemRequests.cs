@@ -1,13 +1,14 @@
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Problems;
 
 /// <summary><c>POST /problems</c> with the tests inline.</summary>
 public sealed record CreateProblemRequest(string? Name, LimitsRequest? Limits, CheckerRequest? Checker, IReadOnlyList<TestCaseRequest?>? Tests);
 
-public sealed record NewProblem(Guid Id, string Name, Limits Limits, Checker Checker, IReadOnlyList<TestCase> Tests);
+public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests);
 
-public sealed record ProblemView(Guid Id, string Name, Limits Limits, Checker Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
+public sealed record ProblemView(Guid Id, string Name, Limits Limits, CheckerSpec Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
 
 public sealed record ProblemSummary(Guid Id, string Name, int TestCount, DateTime CreatedAt);
 

@@ -1,6 +1,6 @@
 using Dapper;
 using Judge.Api.Data;
-using Judge.Api.Validation;
+using Judge.Data;
 using Npgsql;
 
 namespace Judge.Api.Problems;
@@ -54,7 +54,7 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         var row = await connection.QuerySingleOrDefaultAsync<ProblemRow>(new CommandDefinition(GetSql, new { id }, cancellationToken: cancellationToken));
         return row is null
             ? null
-            : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<Checker>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt);
+            : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<CheckerSpec>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt);
     }
 
     private const string GetSql = """

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Judge.Api.Data;
 using Judge.Api.Languages;
 using Judge.Api.Validation;
+using Judge.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;

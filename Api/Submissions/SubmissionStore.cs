@@ -1,15 +1,12 @@
 using Dapper;
 using Judge.Api.Data;
-using Judge.Api.Validation;
+using Judge.Data;
 using Npgsql;
 
 namespace Judge.Api.Submissions;
 
 public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 {
-    public static readonly IReadOnlyList<string> Statuses = ["queued", "compiling", "running", "done"];
-    public static readonly IReadOnlyList<string> Verdicts = ["AC", "WA", "PE", "TLE", "MLE", "OLE", "RE", "CE", "IE"];
-
     /// <summary>Stores the submission and its inline tests together, in one statement: a worker never sees one
     /// without the other, and the request pays one round trip.</summary>
     public async Task InsertAsync(NewSubmission submission, CancellationToken cancellationToken)
@@ -91,7 +88,7 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         var row = await results.ReadSingleOrDefaultAsync<SubmissionRow>();
         if (row is null)
             return null;
-        var tests = (await results.ReadAsync<TestResultView>()).Select(t => Cut(t, previewBytes)).ToList();
+        var tests = (await results.ReadAsync<TestResult>()).Select(t => Cut(t, previewBytes)).ToList();
         return new SubmissionView(row.Id, row.Language, row.ProblemId, row.Status, row.Verdict, row.Score, row.CompileOutput, row.Message,
             DbJson.Deserialize<Limits>(row.Limits), row.CreatedAt, row.StartedAt, row.FinishedAt, tests);
     }
@@ -109,10 +106,10 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         """;
 
     private sealed record SubmissionRow(
-        Guid Id, string Language, Guid? ProblemId, string Status, string? Verdict, int? Score, string? CompileOutput, string? Message,
+        Guid Id, string Language, Guid? ProblemId, SubmissionStatus Status, Verdict? Verdict, int? Score, string? CompileOutput, string? Message,
         string Limits, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt);
 
-    private static TestResultView Cut(TestResultView test, int previewBytes)
+    private static TestResult Cut(TestResult test, int previewBytes)
     {
         var (stdout, stdoutCut) = OutputPreview.Cut(test.Stdout, previewBytes);
         var (stderr, stderrCut) = OutputPreview.Cut(test.Stderr, previewBytes);

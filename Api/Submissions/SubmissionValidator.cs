@@ -1,4 +1,5 @@
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Submissions;
 
@@ -21,7 +22,7 @@ public static class SubmissionValidator
             errors.Add("expectedOutput", "Goes only with stdin; inline tests carry their own expected output.");
 
         Limits limits;
-        Checker? checker = null;
+        CheckerSpec? checker = null;
         IReadOnlyList<TestCase> tests = [];
         if (request.ProblemId is not null)
         {

@@ -1,16 +1,16 @@
 using System.Text;
-using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Submissions;
 
-public sealed record SubmissionAccepted(Guid Id, string Status);
+public sealed record SubmissionAccepted(Guid Id, SubmissionStatus Status);
 
 public sealed record SubmissionView(
     Guid Id,
     string Language,
     Guid? ProblemId,
-    string Status,
-    string? Verdict,
+    SubmissionStatus Status,
+    Verdict? Verdict,
     int? Score,
     string? CompileOutput,
     string? Message,
@@ -18,28 +18,14 @@ public sealed record SubmissionView(
     DateTime CreatedAt,
     DateTime? StartedAt,
     DateTime? FinishedAt,
-    IReadOnlyList<TestResultView> Tests);
-
-public sealed record TestResultView(
-    int Index,
-    string Verdict,
-    long CpuTimeMs,
-    long WallTimeMs,
-    long MemoryKb,
-    int? ExitCode,
-    int? Signal,
-    string Stdout,
-    bool StdoutTruncated,
-    string Stderr,
-    bool StderrTruncated,
-    string? Message);
+    IReadOnlyList<TestResult> Tests);
 
 public sealed record SubmissionSummary(
     Guid Id,
     string Language,
     Guid? ProblemId,
-    string Status,
-    string? Verdict,
+    SubmissionStatus Status,
+    Verdict? Verdict,
     int? Score,
     DateTime CreatedAt,
     DateTime? FinishedAt);

@@ -2,6 +2,7 @@ using Judge.Api.Data;
 using Judge.Api.Languages;
 using Judge.Api.Problems;
 using Judge.Api.Validation;
+using Judge.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -35,12 +36,12 @@ public static class SubmissionsApi
         using var watch = wait == true ? services.DoneListener.WatchFor(submission.Id) : null;
         await services.Dispatcher.TryPublishAsync(submission.Id, cancellationToken);
 
-        var status = "queued";
+        var status = SubmissionStatus.Queued;
         if (watch is not null)
         {
             await watch.WaitAsync(TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
             var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
-            if (view?.Status == "done")
+            if (view?.Status == SubmissionStatus.Done)
                 return TypedResults.Ok(view);
             status = view?.Status ?? status;
         }
@@ -60,10 +61,10 @@ public static class SubmissionsApi
     {
         var errors = new ValidationErrors();
         Paging.Check(page, pageSize, errors);
-        if (status is not null && !SubmissionStore.Statuses.Contains(status))
-            errors.Add("status", $"Must be one of {string.Join(", ", SubmissionStore.Statuses)}.");
-        if (verdict is not null && !SubmissionStore.Verdicts.Contains(verdict))
-            errors.Add("verdict", $"Must be one of {string.Join(", ", SubmissionStore.Verdicts)}.");
+        if (status is not null && StoredNames<SubmissionStatus>.Parse(status) is null)
+            errors.Add("status", $"Must be one of {string.Join(", ", StoredNames<SubmissionStatus>.All)}.");
+        if (verdict is not null && StoredNames<Verdict>.Parse(verdict) is null)
+            errors.Add("verdict", $"Must be one of {string.Join(", ", StoredNames<Verdict>.All)}.");
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         return TypedResults.Ok(await submissions.ListAsync(status, verdict, problemId, page, pageSize, cancellationToken));

@@ -1,4 +1,5 @@
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Submissions;
 
@@ -24,7 +25,7 @@ public sealed record NewSubmission(
     Guid? ProblemId,
     string? Stdin,
     Limits Limits,
-    Checker? Checker,
+    CheckerSpec? Checker,
     IReadOnlyList<TestCase> Tests);
 
 /// <summary>What validation needs from the database, looked up beforehand so the rules stay pure.</summary>

@@ -1,10 +1,9 @@
+using Judge.Data;
+
 namespace Judge.Api.Validation;
 
 /// <summary>Limits as a client sends them: each one optional, falling back to the problem's or the defaults.</summary>
-public sealed record LimitsRequest(int? CpuTimeMs, int? WallTimeMs, int? MemoryKb, int? Processes, int? OutputKb);
-
-/// <summary>Limits in force for a run, every value present. Stored as jsonb in this shape (camelCase).</summary>
-public sealed record Limits(int CpuTimeMs, int WallTimeMs, int MemoryKb, int Processes, int OutputKb);
+public sealed record LimitsRequest(int? CpuTimeMs = null, int? WallTimeMs = null, int? MemoryKb = null, int? Processes = null, int? OutputKb = null);
 
 public static class LimitRules
 {
@@ -17,7 +16,7 @@ public static class LimitRules
 
     /// <summary>
     /// Applies the requested overrides to <paramref name="baseline"/> after checking each against the
-    /// configured maximum. A new CPU time without a wall time brings its own wall time (three times it),
+    /// configured maximum. A new CPU time without a wall time brings its own wall time (<see cref="Limits.WallTimeFor"/>),
     /// so raising one does not leave the run killed by the old other.
     /// </summary>
     public static Limits Resolve(LimitsRequest? requested, Limits baseline, LimitOptions options, string field, ValidationErrors errors)
@@ -40,8 +39,9 @@ public static class LimitRules
             requested.OutputKb ?? baseline.OutputKb);
     }
 
+    /// <summary>The one wall-time rule, kept within the configured maximum.</summary>
     private static int WallFor(int cpuTimeMs, LimitOptions options) =>
-        (int)Math.Min(3L * cpuTimeMs, options.MaxWallTimeMs);
+        (int)Math.Min(Limits.WallTimeMsFor(cpuTimeMs), options.MaxWallTimeMs);
 
     private static void Check(int? value, int max, string field, ValidationErrors errors)
     {

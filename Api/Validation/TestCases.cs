@@ -1,9 +1,8 @@
+using Judge.Data;
+
 namespace Judge.Api.Validation;
 
 public sealed record TestCaseRequest(string? Input, string? ExpectedOutput, int? Points);
-
-/// <summary>A validated test. <see cref="ExpectedOutput"/> is null only for a plain run, accepted on a clean exit.</summary>
-public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points);
 
 public static class TestCaseRules
 {

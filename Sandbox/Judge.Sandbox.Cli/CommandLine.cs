@@ -21,10 +21,6 @@ internal static class CommandLine
     public const string DefaultShell = "/bin/sh";
     public const int MaxRepeat = 100_000;
 
-    /// <summary>With only <c>--time</c>, the wall-clock limit is twice the CPU time plus this, so a
-    /// program that waits on I/O now and then still gets its full CPU time.</summary>
-    public static readonly TimeSpan WallTimeSlack = TimeSpan.FromSeconds(1);
-
     /// <param name="stdinIsTerminal">Without a command, the default shell is interactive (<c>-i</c>) when stdin is a terminal.</param>
     /// <exception cref="UsageException"/>
     public static ParsedCommand Parse(IReadOnlyList<string> args, bool stdinIsTerminal = false)
@@ -187,8 +183,9 @@ internal static class CommandLine
                      && (Spec with { Command = command }).CommandInsideSandbox is null)
                 command[0] = Path.GetFullPath(command[0]);
 
+            // With only --time, the wall-clock limit Judge gives every run whose wall time nobody set.
             var limits = Limits is { CpuTime: { } cpu, WallTime: null }
-                ? Limits with { WallTime = 2 * cpu + WallTimeSlack }
+                ? Limits with { WallTime = Judge.Data.Limits.WallTimeFor(cpu) }
                 : Limits;
             return new RunSandbox(Spec with { Command = command, Limits = limits }, ResultPath, Repeat, Quiet);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Text;
+using Judge.Data;
 using Judge.Worker.Judging;
 
 namespace Judge.Worker.Checking;

@@ -1,5 +1,5 @@
 using Dapper;
-using Judge.Worker.Checking;
+using Judge.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
 using Npgsql;
@@ -18,15 +18,18 @@ public sealed record ClaimedSubmission(
     string? ProblemChecker,
     IReadOnlyList<TestCase> Tests)
 {
-    /// <summary>Limits: the submission's overrides, then the problem's, then the worker's defaults. Checker: the problem's,
-    /// else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the submission is a plain run of its stdin.</summary>
+    /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
+    /// Checker: the problem's, else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the
+    /// submission is a plain run of its stdin. Both columns are read with the Api's own <see cref="DbJson"/> and records.</summary>
     public SubmissionToJudge ToJudge(TestLimits defaultLimits) => new(
         Id,
         Language,
         Source,
-        TestLimits.Resolve(LimitsJson.Parse(Limits), LimitsJson.Parse(ProblemLimits), defaultLimits),
-        CheckerSpec.Parse(ProblemChecker ?? Checker),
+        TestLimits.Resolve(Read<Limits>(Limits), Read<Limits>(ProblemLimits), defaultLimits),
+        Read<CheckerSpec>(ProblemChecker ?? Checker) ?? CheckerSpec.Default,
         Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)]);
+
+    private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
 }
 
 /// <summary>Everything the worker reads and writes in PostgreSQL. Judging a submission costs two round trips

@@ -1,4 +1,4 @@
-using Judge.Worker.Checking;
+using Judge.Data;
 
 namespace Judge.Worker.Judging;
 
@@ -10,23 +10,6 @@ public sealed record SubmissionToJudge(
     TestLimits Limits,
     CheckerSpec Checker,
     IReadOnlyList<TestCase> Tests);
-
-/// <summary>A null expected output makes a plain run: accepted on a clean exit.</summary>
-public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points);
-
-public sealed record TestResult(
-    int Index,
-    Verdict Verdict,
-    long CpuTimeMs,
-    long WallTimeMs,
-    long MemoryKb,
-    int? ExitCode,
-    int? Signal,
-    string Stdout,
-    bool StdoutTruncated,
-    string Stderr,
-    bool StderrTruncated,
-    string? Message);
 
 /// <summary>The final word on a submission, written in one transaction.</summary>
 public sealed record JudgeOutcome(Verdict Verdict, int Score, string? CompileOutput, string? Message, IReadOnlyList<TestResult> Tests)

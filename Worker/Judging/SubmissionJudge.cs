@@ -1,4 +1,5 @@
 using System.Text;
+using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Checking;
 using Judge.Worker.Languages;

@@ -1,42 +1,42 @@
-using System.Text.Json;
+using Judge.Data;
 using Judge.Sandbox;
 
 namespace Judge.Worker.Judging;
 
-/// <summary>The <c>limits</c> column of problems and submissions: <c>{cpuTimeMs, wallTimeMs, memoryKb, processes, outputKb}</c>.
-/// Every field is optional; a missing one falls back to the next source.</summary>
-public sealed record LimitsJson(long? CpuTimeMs = null, long? WallTimeMs = null, long? MemoryKb = null, int? Processes = null, long? OutputKb = null)
-{
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public static LimitsJson? Parse(string? json) =>
-        string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<LimitsJson>(json, Json);
-}
-
-/// <summary>The limits one test runs under, all fields present.</summary>
+/// <summary>The limits one run is given: a test's (from the database) or one of the worker's own (compile, checker,
+/// and the fallback for a submission stored without limits).</summary>
 public sealed record TestLimits
 {
+    private readonly long? wallTimeMs;
+
     public long CpuTimeMs { get; init; }
-    public long WallTimeMs { get; init; }
+
+    /// <summary>When not set (the worker's configured limits may leave it out), the one wall-time rule applied to
+    /// <see cref="CpuTimeMs"/> (<see cref="Limits.WallTimeFor"/>), so configuring only a CPU time is enough.</summary>
+    public long WallTimeMs
+    {
+        get => wallTimeMs ?? Limits.WallTimeMsFor(CpuTimeMs);
+        init => wallTimeMs = value;
+    }
+
     public long MemoryKb { get; init; }
     public int Processes { get; init; }
     public long OutputKb { get; init; }
 
-    /// <summary>The submission's overrides (already checked against the maxima by the API), then the problem's, then the worker's defaults.
-    /// A wall time nobody set is derived from the CPU time, so raising only the CPU time is enough.</summary>
-    public static TestLimits Resolve(LimitsJson? submission, LimitsJson? problem, TestLimits defaults)
+    /// <summary>The submission's stored limits, else its problem's, else the worker's defaults. Stored limits are complete
+    /// (the Api resolves the client's overrides, the problem's limits and its defaults before it stores them), so they
+    /// are taken whole.</summary>
+    public static TestLimits Resolve(Limits? submission, Limits? problem, TestLimits defaults) =>
+        (submission ?? problem) is { } stored ? From(stored) : defaults;
+
+    public static TestLimits From(Limits limits) => new()
     {
-        var cpu = submission?.CpuTimeMs ?? problem?.CpuTimeMs ?? defaults.CpuTimeMs;
-        var wall = submission?.WallTimeMs ?? problem?.WallTimeMs ?? Math.Max(defaults.WallTimeMs, 2 * cpu + 1000);
-        return new TestLimits
-        {
-            CpuTimeMs = cpu,
-            WallTimeMs = wall,
-            MemoryKb = submission?.MemoryKb ?? problem?.MemoryKb ?? defaults.MemoryKb,
-            Processes = submission?.Processes ?? problem?.Processes ?? defaults.Processes,
-            OutputKb = submission?.OutputKb ?? problem?.OutputKb ?? defaults.OutputKb,
-        };
-    }
+        CpuTimeMs = limits.CpuTimeMs,
+        WallTimeMs = limits.WallTimeMs,
+        MemoryKb = limits.MemoryKb,
+        Processes = limits.Processes,
+        OutputKb = limits.OutputKb,
+    };
 
     public long MemoryBytes => MemoryKb * 1024;
     public long OutputBytes => OutputKb * 1024;

@@ -1,5 +1,5 @@
 using Dapper;
-using Judge.Migrations;
+using Judge.Data;
 using Npgsql;
 
 namespace Judge.Api.Tests;

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Judge.Api.Problems;
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Tests;
 

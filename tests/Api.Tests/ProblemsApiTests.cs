@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dapper;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
+using Judge.Data;
 
 namespace Judge.Api.Tests;
 
@@ -28,8 +29,8 @@ public sealed class ProblemsApiTests(ApiFixture fixture)
         Assert.EndsWith($"/api/v1/problems/{created!.Id}", response.Headers.Location!.ToString());
         var read = await Client.GetFromJsonAsync<ProblemView>($"/api/v1/problems/{created.Id}");
         Assert.Equal(("A+B", 2, 100), (read!.Name, read.TestCount, read.TotalPoints));
-        Assert.Equal((500, 1500, 65536), (read.Limits.CpuTimeMs, read.Limits.WallTimeMs, read.Limits.MemoryKb));
-        Assert.Equal(("float", 1e-4), (read.Checker.Kind, read.Checker.Epsilon));
+        Assert.Equal((500, 2000, 65536), (read.Limits.CpuTimeMs, read.Limits.WallTimeMs, read.Limits.MemoryKb));
+        Assert.Equal((CheckerKind.Float, (double?)1e-4), (read.Checker.Kind, read.Checker.Epsilon));
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class ProblemsApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.Content.ReadFromJsonAsync<ProblemView>();
-        Assert.Equal(("squares", 3, 3, 300, "exact"), (created!.Name, created.TestCount, created.TotalPoints, created.Limits.CpuTimeMs, created.Checker.Kind));
+        Assert.Equal(("squares", 3, 3, 300, CheckerKind.Exact), (created!.Name, created.TestCount, created.TotalPoints, created.Limits.CpuTimeMs, created.Checker.Kind));
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
         var tests = await connection.QueryAsync<(int Index, string Input, string Expected)>(
             "SELECT index, input, expected_output FROM problem_tests WHERE problem_id = @Id ORDER BY index", new { created.Id });

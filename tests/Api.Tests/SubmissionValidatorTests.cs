@@ -1,5 +1,6 @@
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Tests;
 
@@ -104,7 +105,7 @@ public sealed class SubmissionValidatorTests
 
         Assert.Empty(errors);
         Assert.Equal([new TestCase(1, "1", "2", 1), new TestCase(2, "3", "4", 5)], submission!.Tests);
-        Assert.Equal(Checker.Default, submission.Checker);
+        Assert.Equal(CheckerSpec.Default, submission.Checker);
     }
 
     [Fact]

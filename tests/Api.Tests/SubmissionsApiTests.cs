@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Judge.Api.Submissions;
 using Judge.Contracts;
+using Judge.Data;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Judge.Api.Tests;
@@ -45,7 +46,7 @@ public sealed class SubmissionsApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var accepted = await response.Content.ReadFromJsonAsync<SubmissionAccepted>();
-        Assert.Equal("queued", accepted!.Status);
+        Assert.Equal(SubmissionStatus.Queued, accepted!.Status);
         Assert.EndsWith($"/api/v1/submissions/{accepted.Id}", response.Headers.Location!.ToString());
         Assert.True(await fixture.Harness.Published.Any<JudgeSubmission>(m => m.Context.Message.SubmissionId == accepted.Id));
 
@@ -134,8 +135,8 @@ public sealed class SubmissionsApiTests(ApiFixture fixture)
 
         var view = await Client.GetFromJsonAsync<SubmissionView>($"/api/v1/submissions/{id}");
 
-        Assert.Equal("done", view!.Status);
-        Assert.Equal("AC", view.Verdict);
+        Assert.Equal(SubmissionStatus.Done, view!.Status);
+        Assert.Equal(Verdict.AC, view.Verdict);
         var test = Assert.Single(view.Tests);
         Assert.Equal(new string('y', ApiFixture.OutputPreviewBytes), test.Stdout);
         Assert.True(test.StdoutTruncated);
@@ -154,7 +155,7 @@ public sealed class SubmissionsApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var view = await response.Content.ReadFromJsonAsync<SubmissionView>();
-        Assert.Equal((id, "done", "WA"), (view!.Id, view.Status, view.Verdict));
+        Assert.Equal((id, SubmissionStatus.Done, (Verdict?)Verdict.WA), (view!.Id, view.Status, view.Verdict));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Judge.Api.Validation;
+using Judge.Data;
 
 namespace Judge.Api.Tests;
 
@@ -8,25 +9,25 @@ public sealed class ValidationRulesTests
     private static readonly IReadOnlySet<string> Live = new HashSet<string> { "cpp17" };
 
     [Fact]
-    public void Default_wall_time_is_three_times_the_cpu_time()
+    public void Default_wall_time_is_twice_the_cpu_time_and_a_second()
     {
         var defaults = LimitRules.Defaults(new LimitOptions { DefaultCpuTimeMs = 1500 });
 
-        Assert.Equal(4500, defaults.WallTimeMs);
+        Assert.Equal(4000, defaults.WallTimeMs);
     }
 
     [Fact]
     public void A_raised_cpu_time_brings_its_own_wall_time_within_the_maximum()
     {
-        var options = new LimitOptions { MaxWallTimeMs = 50000 };
+        var options = new LimitOptions { MaxWallTimeMs = 30000 };
         var errors = new ValidationErrors();
 
         var raised = LimitRules.Resolve(new LimitsRequest(10000, null, null, null, null), LimitRules.Defaults(options), options, "limits", errors);
         var capped = LimitRules.Resolve(new LimitsRequest(19000, null, null, null, null), LimitRules.Defaults(options), options, "limits", errors);
 
         Assert.False(errors.Any);
-        Assert.Equal(30000, raised.WallTimeMs);
-        Assert.Equal(50000, capped.WallTimeMs);
+        Assert.Equal(21000, raised.WallTimeMs);
+        Assert.Equal(30000, capped.WallTimeMs);
     }
 
     [Theory]
@@ -83,7 +84,7 @@ public sealed class ValidationRulesTests
         var checker = CheckerRules.Resolve(new CheckerRequest("custom", null, "int main(){}", "cpp17"), Live, 1000, "checker", errors);
 
         Assert.False(errors.Any);
-        Assert.Equal(new Checker("custom", null, "int main(){}", "cpp17"), checker);
+        Assert.Equal(new CheckerSpec(CheckerKind.Custom, null, "int main(){}", "cpp17"), checker);
     }
 
     [Theory]

@@ -1,6 +1,6 @@
 using System.Text;
+using Judge.Data;
 using Judge.Worker.Checking;
-using Judge.Worker.Judging;
 
 namespace Judge.Worker.Tests;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Judge.Data;
 using Judge.Sandbox;
-using Judge.Worker.Checking;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
 using Microsoft.Extensions.Logging.Abstractions;

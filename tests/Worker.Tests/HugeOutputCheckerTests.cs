@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using Judge.Data;
 using Judge.Worker.Checking;
-using Judge.Worker.Judging;
 
 namespace Judge.Worker.Tests;
 

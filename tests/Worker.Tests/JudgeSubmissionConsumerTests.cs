@@ -1,5 +1,7 @@
 using Dapper;
+using Judge.Api.Validation;
 using Judge.Contracts;
+using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Languages;
 using Judge.Worker.Messaging;
@@ -73,7 +75,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     {
         var sandbox = new FakeSandbox();
         await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
-        var problem = await worker.InsertProblemAsync("""{"cpuTimeMs": 700, "memoryKb": 65536}""", """{"kind": "tokens"}""",
+        var problem = await worker.InsertProblemAsync(new LimitsRequest(CpuTimeMs: 700, MemoryKb: 65536), new CheckerRequest("tokens", null, null, null),
             ("a  b", "a b", 10), ("c", "d", 20), ("e", "e", 30));
         var id = await worker.InsertSubmissionAsync("c", "int main(){}", problemId: problem);
 
@@ -176,7 +178,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
             return FakeSandbox.Result(SandboxStatus.RuntimeError, 1);
         });
         await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
-        var checker = """{"kind": "custom", "language": "c", "source": "checker source"}""";
+        var checker = new CheckerRequest("custom", null, "checker source", "c");
         var id = await worker.InsertSubmissionAsync("c", "int main(){}", checker: checker, tests: [("7", "7", 1), ("8", "9", 1)]);
 
         await worker.JudgeAsync(id);
@@ -211,9 +213,9 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
         var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
         var store = new Data.JudgingStore(postgres.DataSource);
         const string bad = "a\uD800b\0c\uDC00";
-        var test = new Judging.TestResult(1, Judging.Verdict.WA, 1, 1, 1, 0, null, bad, false, bad, false, bad);
+        var test = new TestResult(1, Verdict.WA, 1, 1, 1, 0, null, bad, false, bad, false, bad);
 
-        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Judging.Verdict.WA, 0, bad, bad, [test]), CancellationToken.None));
+        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Verdict.WA, 0, bad, bad, [test]), CancellationToken.None));
 
         const string stored = "a\uFFFDb\uFFFDc\uFFFD";
         var submission = await worker.SubmissionAsync(id);
@@ -306,7 +308,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
         var id = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1", "1", 1)]);
         var store = new Data.JudgingStore(postgres.DataSource);
 
-        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Judging.Verdict.WA, 0, null, null, []), CancellationToken.None));
+        Assert.True(await store.FinishAsync(id, new Judging.JudgeOutcome(Verdict.WA, 0, null, null, []), CancellationToken.None));
         Assert.False(await store.MarkInternalErrorAsync(id, "late fault", CancellationToken.None));
 
         Assert.Equal("WA", (await worker.SubmissionAsync(id)).Verdict);

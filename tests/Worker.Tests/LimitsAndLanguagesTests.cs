@@ -1,7 +1,8 @@
-using Judge.Worker.Checking;
+using Judge.Data;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Worker.Tests;
@@ -11,20 +12,29 @@ public class LimitsAndLanguagesTests
     private static readonly TestLimits Defaults = new() { CpuTimeMs = 2000, WallTimeMs = 5000, MemoryKb = 262144, Processes = 16, OutputKb = 65536 };
 
     [Fact]
-    public void Submission_limits_override_the_problems_field_by_field_and_defaults_fill_the_rest()
+    public void Stored_limits_are_taken_whole_the_submissions_before_the_problems_and_the_defaults_only_without_either()
     {
-        var limits = TestLimits.Resolve(
-            LimitsJson.Parse("""{"memoryKb": 1024}"""),
-            LimitsJson.Parse("""{"cpuTimeMs": 1000, "memoryKb": 65536, "outputKb": 10}"""),
-            Defaults);
-        Assert.Equal(new TestLimits { CpuTimeMs = 1000, WallTimeMs = 5000, MemoryKb = 1024, Processes = 16, OutputKb = 10 }, limits);
+        var submission = new Limits(CpuTimeMs: 1000, WallTimeMs: 4000, MemoryKb: 1024, Processes: 8, OutputKb: 10);
+        var problem = new Limits(CpuTimeMs: 3000, WallTimeMs: 9000, MemoryKb: 65536, Processes: 32, OutputKb: 20);
+
+        Assert.Equal(new TestLimits { CpuTimeMs = 1000, WallTimeMs = 4000, MemoryKb = 1024, Processes = 8, OutputKb = 10 },
+            TestLimits.Resolve(submission, problem, Defaults));
+        Assert.Equal(TestLimits.From(problem), TestLimits.Resolve(null, problem, Defaults));
+        Assert.Same(Defaults, TestLimits.Resolve(null, null, Defaults));
     }
 
     [Fact]
-    public void An_unset_wall_time_grows_with_a_large_cpu_time()
+    public void Configured_limits_with_only_a_cpu_time_get_the_one_wall_time_rule()
     {
-        var limits = TestLimits.Resolve(null, LimitsJson.Parse("""{"cpuTimeMs": 10000}"""), Defaults);
-        Assert.Equal(21_000, limits.WallTimeMs);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Worker:DefaultTestLimits:CpuTimeMs"] = "10000",
+        }).Build();
+
+        var options = configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()!;
+
+        Assert.Equal(21_000, options.DefaultTestLimits.WallTimeMs);
+        Assert.Equal(Limits.WallTimeMsFor(new WorkerOptions().DefaultTestLimits.CpuTimeMs), new WorkerOptions().DefaultTestLimits.WallTimeMs);
     }
 
     [Fact]
@@ -50,8 +60,8 @@ public class LimitsAndLanguagesTests
     [Fact]
     public void The_problems_checker_wins_over_the_submissions()
     {
-        var claimed = new ClaimedSubmission(Guid.NewGuid(), "c", "src", null, null, """{"kind":"exact"}""", """{"cpuTimeMs":500}""",
-            """{"kind":"tokens"}""", [new TestCase(1, "", "x", 1)]);
+        var claimed = new ClaimedSubmission(Guid.NewGuid(), "c", "src", null, null, DbJson.Serialize(new CheckerSpec(CheckerKind.Exact)),
+            DbJson.Serialize(new Limits(500, 2000, 65536, 16, 1024)), DbJson.Serialize(new CheckerSpec(CheckerKind.Tokens)), [new TestCase(1, "", "x", 1)]);
         var judged = claimed.ToJudge(Defaults);
         Assert.Equal(CheckerKind.Tokens, judged.Checker.Kind);
         Assert.Equal(500, judged.Limits.CpuTimeMs);

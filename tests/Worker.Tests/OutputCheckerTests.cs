@@ -1,6 +1,6 @@
 using System.Text;
+using Judge.Data;
 using Judge.Worker.Checking;
-using Judge.Worker.Judging;
 
 namespace Judge.Worker.Tests;
 
@@ -217,13 +217,12 @@ public class OutputCheckerTests
     }
 
     [Fact]
-    public void Checker_spec_parses_the_column_and_defaults_to_lines()
+    public void Checker_spec_reads_back_as_the_column_stores_it_and_defaults_to_lines()
     {
-        Assert.Equal(CheckerSpec.Default, CheckerSpec.Parse(null));
-        Assert.Equal(CheckerKind.Lines, CheckerSpec.Parse("{}").Kind);
-        Assert.Equal(new CheckerSpec(CheckerKind.Float, 0.001), CheckerSpec.Parse("""{"kind":"float","epsilon":0.001}"""));
+        Assert.Equal(CheckerKind.Lines, DbJson.Deserialize<CheckerSpec>("{}").Kind);
+        Assert.Equal(new CheckerSpec(CheckerKind.Float, 0.001), DbJson.Deserialize<CheckerSpec>("""{"kind":"float","epsilon":0.001}"""));
         Assert.Equal(new CheckerSpec(CheckerKind.Custom, null, "int main(){}", "cpp17"),
-            CheckerSpec.Parse("""{"kind":"custom","source":"int main(){}","language":"cpp17"}"""));
+            DbJson.Deserialize<CheckerSpec>("""{"kind":"custom","source":"int main(){}","language":"cpp17"}"""));
     }
 
     // The checkers read the output from a stream and hold the answer as bytes; these take both as text.

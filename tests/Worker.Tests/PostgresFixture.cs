@@ -1,4 +1,4 @@
-using Judge.Migrations;
+using Judge.Data;
 using Npgsql;
 
 namespace Judge.Worker.Tests;

@@ -1,3 +1,4 @@
+using Judge.Api.Validation;
 using Judge.Sandbox;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
@@ -51,7 +52,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     public async Task An_endless_loop_is_a_time_limit()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var id = await worker.InsertSubmissionAsync("c", "int main(void) { for (;;) {} }\n", limits: """{"cpuTimeMs": 300}""", tests: [("", "", 1)]);
+        var id = await worker.InsertSubmissionAsync("c", "int main(void) { for (;;) {} }\n", limits: new LimitsRequest(CpuTimeMs: 300), tests: [("", "", 1)]);
 
         await worker.JudgeAsync(id);
 
@@ -67,7 +68,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
                 byte[] big = new byte[150 << 20]; for (int i = 0; i < big.length; i += 4096) big[i] = 1;
                 System.out.println(big[4096]); } }
             """;
-        var id = await worker.InsertSubmissionAsync("java", source, limits: """{"memoryKb": 262144}""", tests: [("", "1\n", 1)]);
+        var id = await worker.InsertSubmissionAsync("java", source, limits: new LimitsRequest(MemoryKb: 262144), tests: [("", "1\n", 1)]);
 
         await worker.JudgeAsync(id);
 
@@ -93,7 +94,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
             }
             """;
         var id = await worker.InsertSubmissionAsync("python3", "print(int(input()) + 1)\n",
-            checker: $$"""{"kind": "custom", "language": "c", "source": {{System.Text.Json.JsonSerializer.Serialize(checker)}}}""",
+            checker: new CheckerRequest("custom", null, checker, "c"),
             tests: [("10", "10", 1), ("10", "12", 1), ("10", "20", 1)]);
 
         await worker.JudgeAsync(id);

@@ -1,3 +1,4 @@
+using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;

@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
 using Dapper;
+using Judge.Api;
+using Judge.Api.Problems;
+using Judge.Api.Submissions;
+using Judge.Api.Validation;
 using Judge.Sandbox;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
@@ -63,38 +67,42 @@ public sealed class WorkerHarness : IAsyncDisposable
         directories.Delete(recursive: true);
     }
 
-    public async Task<Guid> InsertSubmissionAsync(string language, string source, string? checker = null, string? limits = null,
-        Guid? problemId = null, string? stdin = null, params (string Input, string? Expected, int Points)[] tests)
+    /// <summary>The Api's settings as it ships them: its default limits are what a submission that sets none is stored with.</summary>
+    public static readonly JudgeOptions ApiOptions = new();
+
+    /// <summary>
+    /// Stores a submission exactly as the Api does, with its validation and its store (all but HTTP), so the worker is
+    /// tested on the rows and jsonb the Api writes. Like a client, give tests, a problem or stdin; the languages count as
+    /// offered. The Api refusing the submission fails the test.
+    /// </summary>
+    public async Task<Guid> InsertSubmissionAsync(string language, string source, CheckerRequest? checker = null, LimitsRequest? limits = null,
+        Guid? problemId = null, string? stdin = null, params (string Input, string Expected, int Points)[] tests)
     {
-        var id = Guid.NewGuid();
-        await using var connection = await Database.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
-            VALUES (@id, @language, @source, @problemId, @stdin, @limits::jsonb, @checker::jsonb)
-            """, new { id, language, source, problemId, stdin, limits, checker });
-        var index = 1;
-        foreach (var (input, expected, points) in tests)
-            await connection.ExecuteAsync("""
-                INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
-                VALUES (@id, @index, @input, @expected, @points)
-                """, new { id, index = index++, input, expected, points });
-        return id;
+        var request = new SubmitRequest(language, source, stdin, ExpectedOutput: null,
+            tests.Length == 0 ? null : tests.Select(t => new TestCaseRequest(t.Input, t.Expected, t.Points)).ToList(),
+            problemId, limits, checker);
+        var problemLimits = problemId is { } id ? await new ProblemStore(Database).GetLimitsAsync(id, CancellationToken.None) : null;
+        var context = new SubmitContext(Offered(language, checker?.Language), problemLimits);
+        var errors = new ValidationErrors();
+        var submission = SubmissionValidator.Validate(request, context, ApiOptions, errors) ?? throw Refused(errors);
+        await new SubmissionStore(Database).InsertAsync(submission, CancellationToken.None);
+        return submission.Id;
     }
 
-    public async Task<Guid> InsertProblemAsync(string limits, string checker, params (string Input, string Expected, int Points)[] tests)
+    /// <summary>Stores a problem exactly as the Api does (its validation and its store); its tests are worth the given points.</summary>
+    public async Task<Guid> InsertProblemAsync(LimitsRequest? limits, CheckerRequest? checker, params (string Input, string Expected, int Points)[] tests)
     {
-        var id = Guid.NewGuid();
-        await using var connection = await Database.OpenConnectionAsync();
-        await connection.ExecuteAsync("INSERT INTO problems (id, name, limits, checker) VALUES (@id, 'p', @limits::jsonb, @checker::jsonb)",
-            new { id, limits, checker });
-        var index = 1;
-        foreach (var (input, expected, points) in tests)
-            await connection.ExecuteAsync("""
-                INSERT INTO problem_tests (problem_id, index, input, expected_output, points)
-                VALUES (@id, @index, @input, @expected, @points)
-                """, new { id, index = index++, input, expected, points });
-        return id;
+        var request = new CreateProblemRequest("p", limits, checker, tests.Select(t => new TestCaseRequest(t.Input, t.Expected, t.Points)).ToList());
+        var errors = new ValidationErrors();
+        var problem = ProblemValidator.Validate(request, Offered(checker?.Language), ApiOptions, errors) ?? throw Refused(errors);
+        await new ProblemStore(Database).InsertAsync(problem, CancellationToken.None);
+        return problem.Id;
     }
+
+    private static HashSet<string> Offered(params string?[] languages) => languages.OfType<string>().ToHashSet();
+
+    private static InvalidOperationException Refused(ValidationErrors errors) => new("The Api would refuse this: "
+        + string.Join("; ", errors.ToDictionary().Select(error => $"{error.Key}: {string.Join(" ", error.Value)}")));
 
     public sealed record SubmissionRow(string Status, string? Verdict, int? Score, string? CompileOutput, string? Message,
         DateTime? StartedAt, DateTime? FinishedAt);

@@ -132,6 +132,16 @@ public sealed class CommandLineTests
         Assert.Null(ParseRun("/bin/true").Spec.Limits.WallTime);
     }
 
+    [Fact]
+    public void Cpu_time_alone_gets_the_wall_time_the_api_and_the_worker_give_it()
+    {
+        foreach (var seconds in new[] { "0.1", "0.7", "2", "20" })
+        {
+            var cpu = TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Judge.Data.Limits.WallTimeFor(cpu), ParseRun("--time", seconds, "/bin/true").Spec.Limits.WallTime);
+        }
+    }
+
     [Theory]
     [InlineData("4096", 4096L)]
     [InlineData("0", 0L)]

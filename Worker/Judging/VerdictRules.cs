@@ -1,9 +1,7 @@
+using Judge.Data;
 using Judge.Sandbox;
 
 namespace Judge.Worker.Judging;
-
-/// <summary>The verdicts of ARCHITECTURE.md; the names are what the database and the API store.</summary>
-public enum Verdict { AC, WA, PE, TLE, MLE, OLE, RE, CE, IE }
 
 /// <summary>How sandbox results and test verdicts turn into verdicts. No I/O here.</summary>
 public static class VerdictRules

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Judge.Migrations;
+namespace Judge.Data;
 
 /// <summary>How every Judge process talks to its database; the Api and the Worker both build their data source with this.</summary>
 public static class JudgeDataSource

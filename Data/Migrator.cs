@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
-namespace Judge.Migrations;
+namespace Judge.Data;
 
 /// <summary>
 /// Applies the numbered SQL files embedded in this assembly (<c>NNN_name.sql</c>), forward only, each in

@@ -1,0 +1,20 @@
+namespace Judge.Data;
+
+/// <summary>A row of <c>problem_tests</c> or <c>submission_tests</c>. A null expected output (a submission's only) makes a
+/// plain run: accepted on a clean exit.</summary>
+public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points);
+
+/// <summary>A row of <c>test_results</c>: what the Worker writes, and the Api shows with the outputs cut to a preview.</summary>
+public sealed record TestResult(
+    int Index,
+    Verdict Verdict,
+    long CpuTimeMs,
+    long WallTimeMs,
+    long MemoryKb,
+    int? ExitCode,
+    int? Signal,
+    string Stdout,
+    bool StdoutTruncated,
+    string Stderr,
+    bool StderrTruncated,
+    string? Message);
