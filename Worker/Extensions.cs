@@ -19,8 +19,12 @@ public static class Extensions
     public static IHostApplicationBuilder AddJudgeWorker(this IHostApplicationBuilder builder)
     {
         builder.Services.AddJudging(builder.Configuration);
-        builder.Services.AddSingleton(new SandboxRunner(builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions()));
-        builder.Services.AddSingleton<ISandbox, RunnerSandbox>();
+        // One runner for the process; it runs at most one sandbox per slot, however many submissions are in flight.
+        var sandboxOptions = builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions();
+        var slots = builder.Configuration.GetSection(WorkerOptions.Section).Get<WorkerOptions>()?.Slots ?? new WorkerOptions().Slots;
+        var runner = new SandboxRunner(sandboxOptions with { ConcurrentRuns = slots });
+        builder.Services.AddSingleton(runner);
+        builder.Services.AddSingleton<ISandbox>(runner);
         // Registered before the bus, so it runs before the first message is consumed.
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddHostedService<LanguageAdvertiser>();

@@ -5,7 +5,7 @@ public sealed class WorkerOptions
 {
     public const string Section = "Worker";
 
-    /// <summary>Sandboxes run at once.</summary>
+    /// <summary>Sandboxes run at once (the sandbox runner's <c>ConcurrentRuns</c>).</summary>
     public int Slots { get; set; } = Environment.ProcessorCount;
 
     /// <summary>Submissions taken from the queue at once; null: two per slot. More submissions than slots
@@ -18,19 +18,7 @@ public sealed class WorkerOptions
     /// <summary>Names this worker in <c>worker_languages</c>.</summary>
     public string Id { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary>Trusted files (stdin, stdout, stderr of runs), never mounted into a sandbox: each submission gets a
-    /// tmpfs of its own here, sized for the most its runs can write at once, so that no submission can take space
-    /// another needs. At start-up the worker mounts a small tmpfs here, for their mount points, unless something is
-    /// mounted here already.</summary>
-    public string ScratchDirectory { get; set; } = "/var/lib/judge-worker/scratch";
-
-    /// <summary>Program directories (mounted at /box to compile, read-only at /prog to run) and checker boxes. One a
-    /// sandbox writes in is a tmpfs of its own, of <see cref="BoxBytes"/>; an interpreted program's, which only the
-    /// worker writes, is a plain directory. At start-up the worker mounts a tmpfs here, for those directories, unless
-    /// something is mounted here already.</summary>
-    public string BoxDirectory { get; set; } = "/var/lib/judge-worker/boxes";
-
-    /// <summary>Size of each box a sandbox writes in (a compile step, a custom checker): a tmpfs of its own, so that
+    /// <summary>Size of each volume a sandbox writes in (a compile step, a custom checker): a tmpfs of its own, so that
     /// it cannot fill the host's disk. A test's fresh /box is the sandbox's own (<c>SandboxLimits.BoxBytes</c>).</summary>
     public long BoxBytes { get; set; } = 256L << 20;
 

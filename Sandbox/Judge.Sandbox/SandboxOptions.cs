@@ -3,7 +3,8 @@ namespace Judge.Sandbox;
 /// <summary>Host-side settings of a <see cref="SandboxRunner"/>, shared by all its runs.</summary>
 public sealed record SandboxOptions
 {
-    /// <summary>Root-owned directory for run state: the staging root, fresh work dirs, uid slot locks.</summary>
+    /// <summary>Root-owned directory for run state: the staging root, uid slot locks, devices, and the volumes of each
+    /// runner (a tmpfs, under <c>volumes/</c>).</summary>
     public string StateDirectory { get; init; } = "/run/judge-sandbox";
 
     /// <summary>Where minimal root images are cached, keyed by content.</summary>
@@ -20,4 +21,8 @@ public sealed record SandboxOptions
 
     /// <summary>The uid and gid the program runs as inside the sandbox (unless the spec asks for root).</summary>
     public uint SandboxUid { get; init; } = 1000;
+
+    /// <summary>How many runs <see cref="SandboxRunner.RunAsync"/> starts at once, each on a thread of the runner's own;
+    /// more wait their turn.</summary>
+    public int ConcurrentRuns { get; init; } = Environment.ProcessorCount;
 }

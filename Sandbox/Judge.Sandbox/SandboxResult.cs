@@ -15,7 +15,8 @@ public enum SandboxStatus
     [JsonStringEnumMemberName("setup-error")] SetupError,
 }
 
-/// <summary>What happened in one run. A limit being hit is a normal result, not an exception.</summary>
+/// <summary>What happened in one run. A limit being hit is a normal result, not an exception. Dispose it when the run
+/// captured its output (<see cref="SandboxSpec.CaptureOutput"/>).</summary>
 public sealed record SandboxResult(
     SandboxStatus Status,
     int? ExitCode,
@@ -23,7 +24,19 @@ public sealed record SandboxResult(
     long CpuTimeMs,
     long WallTimeMs,
     long PeakMemoryBytes,
-    string Message)
+    string Message) : IDisposable
 {
+    /// <summary>The run's stdout when it was captured (also after a limit); null otherwise and after a setup error.</summary>
+    public CapturedOutput? Stdout { get; init; }
+
+    /// <summary>The run's stderr when it was captured; null otherwise and after a setup error.</summary>
+    public CapturedOutput? Stderr { get; init; }
+
     public static SandboxResult SetupError(string message) => new(SandboxStatus.SetupError, null, null, 0, 0, 0, message);
+
+    public void Dispose()
+    {
+        Stdout?.Dispose();
+        Stderr?.Dispose();
+    }
 }

@@ -16,7 +16,7 @@ namespace Judge.Sandbox;
 /// clones into new namespaces and execs; watch CPU time and wall time; kill the whole cgroup on a
 /// limit; measure; classify; tear down.
 /// </summary>
-public sealed class SandboxRunner
+public sealed class SandboxRunner : ISandbox
 {
     private const int SigKill = 9, SigXcpu = 24, SigXfsz = 25;
 
@@ -44,7 +44,12 @@ public sealed class SandboxRunner
             DeviceDirectory.Prepare(_devicesDirectory);
             return true;
         }, LazyThreadSafetyMode.PublicationOnly); // a failure is tried again on the next run, not remembered
+        _volumes = new Lazy<string>(MakeVolumeDirectory, LazyThreadSafetyMode.ExecutionAndPublication);
+        _threads = new Lazy<SpawnThreads>(() => new SpawnThreads(Options.ConcurrentRuns));
     }
+
+    private readonly Lazy<string> _volumes;
+    private readonly Lazy<SpawnThreads> _threads;
 
     // Made on the first run, not at construction: `judge-sandbox --help` must not touch the host.
     private readonly Lazy<bool> _stateDirectories;
@@ -56,10 +61,15 @@ public sealed class SandboxRunner
 
     /// <summary>
     /// Kills and removes the cgroups that runs of crashed processes left behind (named after the process
-    /// that made them, so the runs of live processes sharing the parent are left alone). Call at start-up.
-    /// A run leaves nothing else on the host: its fresh /box lives in its own mount namespace.
+    /// that made them, so the runs of live processes sharing the parent are left alone), and removes the volumes
+    /// of runners that are gone (each runner's are guarded by a lock it holds while its process lives). Call at
+    /// start-up. A run leaves nothing else on the host: its fresh /box lives in its own mount namespace.
     /// </summary>
-    public void RemoveStaleRuns() => Cgroups.RemoveStaleRuns(CreatorIsGone);
+    public void RemoveStaleRuns()
+    {
+        Cgroups.RemoveStaleRuns(CreatorIsGone);
+        RemoveStaleVolumes();
+    }
 
     private static string RunName(long run) => $"run-{Environment.ProcessId}-{run}";
 
@@ -68,7 +78,72 @@ public sealed class SandboxRunner
     private static bool CreatorIsGone(string name) =>
         name.Split('-') is ["run", var pid, _] && int.TryParse(pid, out int value) && !Directory.Exists($"/proc/{value}");
 
-    /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down.</summary>
+    /// <summary>
+    /// Builds a fresh sandbox, runs the spec's command in it and tears everything down, on one of the runner's own
+    /// threads: at most <see cref="SandboxOptions.ConcurrentRuns"/> at once, the rest in turn. A run blocks its thread
+    /// for as long as the program runs, which the thread pool should not pay for; and the thread keeps the C
+    /// helper's child stack for its next run (spawn.c).
+    /// </summary>
+    /// <param name="cancellationToken">Cancelling a waiting run drops it; cancelling a started one kills its whole cgroup.</param>
+    /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; its processes, cgroup and files are gone.</exception>
+    public Task<SandboxResult> RunAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
+        _threads.Value.Run(() => Run(spec, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// A new, empty volume for runs to see (see <see cref="SandboxVolume"/>). With <paramref name="sizeBytes"/> it is a
+    /// tmpfs of its own of that size, for runs to write in; without, a directory only the trusted side writes in, which
+    /// runs should see read-only (a tmpfs of its own would cost a mount and an unmount for what nobody else writes).
+    /// </summary>
+    public SandboxVolume CreateVolume(string prefix, long? sizeBytes = null) =>
+        new(SafeFiles.CreateFreshDirectory(_volumes.Value, prefix, sizeBytes), sized: sizeBytes is not null);
+
+    // Holds the mount points of sized volumes and the files of unsized ones (sources of interpreted programs, at most
+    // the Api's MaxSourceBytes each, a few per run in flight). tmpfs takes memory only for what it holds.
+    private const long VolumeParentBytes = 64 << 20;
+
+    private string VolumeParent => Path.Combine(Options.StateDirectory, "volumes");
+
+    /// <summary>This runner's directory of volumes, <c>volumes/owner-{pid}-{random}</c> beside a lock file it holds for
+    /// as long as its process lives: <see cref="RemoveStaleVolumes"/> removes only the directories whose lock is free.</summary>
+    private string MakeVolumeDirectory()
+    {
+        // 0755 down to each volume: a run's bind is made with its own unprivileged host ids, which must reach it.
+        SafeFiles.EnsureTmpfs(VolumeParent, VolumeParentBytes, (UnixFileMode)0b111_101_101);
+        string directory = Path.Combine(VolumeParent, $"owner-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _volumeLock = Syscalls.LockFile(directory + ".lock");
+        Directory.CreateDirectory(directory, (UnixFileMode)0b111_101_101);
+        return directory;
+    }
+
+    private Syscalls.FileLock? _volumeLock;
+
+    private void RemoveStaleVolumes()
+    {
+        if (!Directory.Exists(VolumeParent))
+            return;
+        foreach (string lockPath in Directory.GetFiles(VolumeParent, "owner-*.lock"))
+        {
+            int fd = Syscalls.TryOpenAt(AT_FDCWD, lockPath, O_RDWR | O_NOFOLLOW, 0, out _);
+            if (fd < 0)
+                continue; // removed meanwhile by another runner starting up
+            try
+            {
+                if (!Syscalls.TryLockExclusive(fd))
+                    continue; // its runner lives
+                string directory = lockPath[..^".lock".Length];
+                if (Directory.Exists(directory))
+                    SafeFiles.RemoveTree(directory);
+                File.Delete(lockPath);
+            }
+            finally
+            {
+                Syscalls.Close(fd);
+            }
+        }
+    }
+
+    /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down, on the calling thread.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
     public SandboxResult Run(SandboxSpec spec) => Run(spec, CancellationToken.None);
 
@@ -103,14 +178,31 @@ public sealed class SandboxRunner
         public IReadOnlyList<ImageEntry> ImageEntries = [];
         public string ExecPath = "";
         public int StdinFd = -1, StdoutFd = -1, StderrFd = -1;
+        /// <summary>Captured output: the result takes them (<see cref="TakeOutput"/>); otherwise they go with the run.</summary>
+        public CapturedOutput? Stdout, Stderr;
         public readonly List<int> CgroupProcsFds = [];
+
+        public SandboxResult TakeOutput(SandboxResult result)
+        {
+            result = result with { Stdout = Stdout, Stderr = Stderr };
+            (Stdout, Stderr, StdoutFd, StderrFd) = (null, null, -1, -1);
+            return result;
+        }
 
         public void Dispose()
         {
             Syscalls.Close(StdinFd);
-            Syscalls.Close(StdoutFd);
-            if (StderrFd != StdoutFd)
-                Syscalls.Close(StderrFd);
+            if (Stdout is not null)
+            {
+                Stdout.Dispose();
+                Stderr?.Dispose();
+            }
+            else
+            {
+                Syscalls.Close(StdoutFd);
+                if (StderrFd != StdoutFd)
+                    Syscalls.Close(StderrFd);
+            }
             CgroupProcsFds.ForEach(Syscalls.Close);
             try
             {
@@ -147,8 +239,16 @@ public sealed class SandboxRunner
         }
 
         int outputFlags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+        if (spec.Stdin is { } input)
+            run.StdinFd = input.Open();
         if (spec.StdinPath is not null)
             run.StdinFd = Syscalls.Open(spec.StdinPath, O_RDONLY | O_NOFOLLOW);
+        if (spec.CaptureOutput)
+        {
+            run.Stdout = new CapturedOutput(Syscalls.MemoryFile("judge-stdout"));
+            run.Stderr = new CapturedOutput(Syscalls.MemoryFile("judge-stderr"));
+            (run.StdoutFd, run.StderrFd) = (run.Stdout.Descriptor, run.Stderr.Descriptor);
+        }
         if (spec.StdoutPath is not null)
             run.StdoutFd = Syscalls.Open(spec.StdoutPath, outputFlags, 0b110_100_100);
         if (spec.StderrPath is not null)
@@ -350,7 +450,7 @@ public sealed class SandboxRunner
             ((run.StdoutFd >= 0 && Syscalls.FileSize(run.StdoutFd) >= cap) || (run.StderrFd >= 0 && Syscalls.FileSize(run.StderrFd) >= cap));
 
         SandboxStatus verdict = Classify(limits, killedFor, exitCode, signal, cpuMs, peak, oom, outputFull);
-        return new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal));
+        return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal)));
     }
 
     private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,

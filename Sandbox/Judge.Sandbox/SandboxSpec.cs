@@ -28,10 +28,18 @@ public sealed record SandboxSpec
 
     public NetworkMode Network { get; init; } = NetworkMode.None;
 
-    /// <summary>Host files for the standard streams. Null: inherit the caller's stream.</summary>
+    /// <summary>Host files for the standard streams, for a caller that names files (the CLI). Null: inherit the caller's
+    /// stream, unless <see cref="Stdin"/> or <see cref="CaptureOutput"/> say otherwise.</summary>
     public string? StdinPath { get; init; }
     public string? StdoutPath { get; init; }
     public string? StderrPath { get; init; }
+
+    /// <summary>Stdin given as bytes or as an earlier run's output, instead of <see cref="StdinPath"/>.</summary>
+    public SandboxInput? Stdin { get; init; }
+
+    /// <summary>Keep stdout and stderr in memory files the sandbox makes, returned in <see cref="SandboxResult.Stdout"/> and
+    /// <see cref="SandboxResult.Stderr"/>, instead of <see cref="StdoutPath"/> and <see cref="StderrPath"/>.</summary>
+    public bool CaptureOutput { get; init; }
 
     /// <summary>Run the program as uid 0 inside the sandbox (still an unprivileged id on the host, with no capabilities).</summary>
     public bool RunAsRoot { get; init; }

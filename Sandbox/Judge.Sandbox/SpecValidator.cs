@@ -246,6 +246,10 @@ public static class SpecValidator
 
     static void ValidateStreams(SandboxSpec spec)
     {
+        if (spec.Stdin is not null && spec.StdinPath is not null)
+            throw Refuse("Stdin", "give stdin either as a host file (StdinPath) or as bytes or output (Stdin), not both");
+        if (spec.CaptureOutput && (spec.StdoutPath is not null || spec.StderrPath is not null))
+            throw Refuse("CaptureOutput", "captured output cannot also go to StdoutPath or StderrPath");
         if (spec.StdinPath is { } stdin)
         {
             RequireNoNul("StdinPath", stdin);

@@ -9,16 +9,14 @@ using Microsoft.Extensions.Options;
 namespace Judge.Worker.Judging;
 
 /// <summary>
-/// Judges one submission: compile once, run every test in a fresh sandbox, check, and aggregate.
-/// The compile directory is never read by the trusted side after the compiler ran in it: runs see it
-/// only through a read-only bind at /prog, so whatever links a compile step planted stay harmless.
+/// Judges one submission: compile once, run every test in a fresh sandbox, check, and aggregate. Only judging lives
+/// here: the sandbox makes, fills and removes the volumes runs see, and holds their output. A compile volume is never
+/// read by the trusted side after the compiler ran in it: runs see it only through a read-only bind at /prog, so
+/// whatever links a compile step planted stay harmless.
 /// </summary>
 public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<SubmissionJudge> logger)
 {
     private readonly WorkerOptions options = options.Value;
-
-    // One per slot: at most Slots sandboxes run at once, however many submissions are being judged.
-    private readonly SandboxThreads threads = new(options.Value.Slots);
 
     /// <param name="compiled">Called once the program compiled, before the first test runs; not called for a
     /// language with nothing to compile.</param>
@@ -40,17 +38,16 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         if (submission.Tests.Count == 0)
             return JudgeOutcome.InternalError("the submission has no tests");
 
-        using var workspace = new Workspace(options, logger, ScratchBytesFor(submission));
+        Compilation? program = null, checker = null;
         try
         {
-            var program = await CompileAsync(language, submission.Source, workspace, "program");
+            program = await CompileAsync(language, submission.Source, "program", cancellationToken);
             if (program.Failure is { } failure)
                 return new JudgeOutcome(failure.Verdict, 0, program.Output, failure.Message, []);
 
-            Compilation? checker = null;
             if (checkerLanguage is not null)
             {
-                checker = await CompileAsync(checkerLanguage, submission.Checker.Source!, workspace, "checker");
+                checker = await CompileAsync(checkerLanguage, submission.Checker.Source!, "checker", cancellationToken);
                 if (checker.Failure is { } checkerFailure)
                     return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
             }
@@ -60,10 +57,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
             var results = new List<TestResult>(submission.Tests.Count);
             foreach (var test in submission.Tests)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                results.Add(await RunTestAsync(language, program, test, submission, checkerLanguage, checker, workspace));
-            }
+                results.Add(await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken));
 
             var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
             var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
@@ -76,67 +70,78 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             logger.LogError(e, "Sandbox refused a spec for submission {SubmissionId}", submission.Id);
             return JudgeOutcome.InternalError($"sandbox refused the run: {e.Message}");
         }
+        finally
+        {
+            Remove(program?.Volume);
+            Remove(checker?.Volume);
+        }
     }
 
-    /// <summary>
-    /// The most a submission's files in scratch take at once. Before the tests: the compiler's stdout and stderr. Then
-    /// for one test at a time (its files are removed before the next): its input, the program's stdout and stderr and
-    /// a custom checker's. Each output is capped by its run's file size limit, and no run can reserve blocks beyond a
-    /// file's size (the seccomp policy refuses fallocate), so the submission cannot need more than this.
-    /// </summary>
-    private long ScratchBytesFor(SubmissionToJudge submission)
+    private void Remove(SandboxVolume? volume)
     {
-        const long Slack = 1 << 20; // the empty input file, and rounding to pages
-        long largestInput = submission.Tests.Count == 0 ? 0 : submission.Tests.Max(t => (long)Encoding.UTF8.GetByteCount(t.Input));
-        long test = largestInput + 2 * submission.Limits.OutputBytes + 2 * options.CheckerLimits.OutputBytes;
-        long compile = 2 * options.CompileLimits.OutputBytes;
-        return Math.Max(test, compile) + Slack;
+        try
+        {
+            volume?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not the submission's fault, so not its verdict: but space or a mount is left behind, which an operator must
+            // hear of. The next worker start removes it (SandboxRunner.RemoveStaleRuns).
+            logger.LogError(e, "Could not remove the volume {Path}; it is left behind", volume!.HostPath);
+        }
     }
 
     /// <param name="ProgramBytes">What the program's own files take in memory: a compiled program's tmpfs box as the
     /// compiler left it, or an interpreted program's source. Those pages were charged to the compile step (or the
     /// worker), not to the runs that read them; each run is charged for them instead (<see cref="RunTestAsync"/>).</param>
-    private sealed record Compilation(string Directory, string? Output, long ProgramBytes, (Verdict Verdict, string? Message)? Failure = null);
+    private sealed record Compilation(SandboxVolume Volume, string? Output, long ProgramBytes, (Verdict Verdict, string? Message)? Failure = null);
 
-    private async Task<Compilation> CompileAsync(Language language, string source, Workspace workspace, string name)
+    private async Task<Compilation> CompileAsync(Language language, string source, string name, CancellationToken cancellationToken)
     {
-        // A compiler writes its output next to the source; an interpreter's source is only read.
-        var directory = language.Compile is null ? workspace.NewReadOnlyBox($"{name}-") : workspace.NewBox($"{name}-");
-        var sourceBytes = Encoding.UTF8.GetBytes(source);
-        SafeFiles.WriteNewFile(directory, language.SourceFile, sourceBytes);
-        if (language.Compile is null)
-            return new Compilation(directory, null, sourceBytes.Length);
-
-        var result = await RunAsync(new SandboxSpec
+        // A compiler writes its output next to the source, in a volume of the size it may fill; an interpreter's source
+        // is only read.
+        var volume = sandbox.CreateVolume($"{name}-", language.Compile is null ? null : options.BoxBytes);
+        try
         {
-            Command = language.Compile,
-            With = language.CompileWith,
-            WorkDir = directory,
-            Environment = EnvironmentFor(language),
-            Limits = options.CompileLimits.ToSandbox(),
-            StdinPath = workspace.ScratchPath(Workspace.EmptyInput),
-            StdoutPath = workspace.ScratchPath($"{name}.compile.out"),
-            StderrPath = workspace.ScratchPath($"{name}.compile.err"),
-        });
-        var output = CompilerOutput(workspace, name);
-        workspace.RemoveScratch($"{name}.compile.out", $"{name}.compile.err");
-        // Counted by the box's file system, not by walking what the compiler left: no name or link it planted is followed.
-        var programBytes = SafeFiles.UsedBytes(directory);
-        return result.Status == SandboxStatus.Ok
-            ? new Compilation(directory, output, programBytes)
-            : new Compilation(directory, output, programBytes, VerdictRules.ForFailedCompile(result));
+            volume.WriteFile(language.SourceFile, Encoding.UTF8.GetBytes(source));
+            if (language.Compile is null)
+                return new Compilation(volume, null, volume.UsedBytes);
+
+            using var result = await sandbox.RunAsync(new SandboxSpec
+            {
+                Command = language.Compile,
+                With = language.CompileWith,
+                WorkDir = volume.HostPath,
+                Environment = EnvironmentFor(language),
+                Limits = options.CompileLimits.ToSandbox(),
+                Stdin = NoInput,
+                CaptureOutput = true,
+            }, cancellationToken);
+            var output = CompilerOutput(result);
+            return result.Status == SandboxStatus.Ok
+                ? new Compilation(volume, output, volume.UsedBytes)
+                : new Compilation(volume, output, volume.UsedBytes, VerdictRules.ForFailedCompile(result));
+        }
+        catch
+        {
+            Remove(volume);
+            throw;
+        }
     }
 
-    private string? CompilerOutput(Workspace workspace, string name)
+    // Runs without input still get one: no stdin would be the worker's own.
+    private static readonly SandboxInput NoInput = SandboxInput.FromBytes(ReadOnlyMemory<byte>.Empty);
+
+    private string? CompilerOutput(SandboxResult result)
     {
-        var stderr = workspace.ReadScratch($"{name}.compile.err", options.CompileOutputBytes, out var stderrCut);
-        var stdout = workspace.ReadScratch($"{name}.compile.out", options.CompileOutputBytes, out var stdoutCut);
+        var stderr = Start(result.Stderr, options.CompileOutputBytes, out var stderrCut);
+        var stdout = Start(result.Stdout, options.CompileOutputBytes, out var stdoutCut);
         var text = StoredText.Decode([.. stderr, .. stdout], options.CompileOutputBytes, stderrCut || stdoutCut);
         return text.Text.Length == 0 ? null : text.Truncated ? text.Text + "\n[compiler output cut]" : text.Text;
     }
 
     private async Task<TestResult> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
-        Language? checkerLanguage, Compilation? checker, Workspace workspace)
+        Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
     {
         var limits = submission.Limits;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
@@ -147,81 +152,73 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in");
 
         var input = Encoding.UTF8.GetBytes(test.Input);
-        var prefix = $"test-{test.Index}";
-        SafeFiles.WriteNewFile(workspace.Scratch, $"{prefix}.in", input);
-
-        var run = await RunAsync(new SandboxSpec
+        using var run = await sandbox.RunAsync(new SandboxSpec
         {
             Command = language.RunCommand(limits.MemoryBytes),
             With = language.RunWith,
             WorkDir = null, // a fresh, empty /box for every test
-            Binds = [new BindMount(program.Directory, Language.ProgramDirectory)],
+            Binds = [new BindMount(program.Volume.HostPath, Language.ProgramDirectory)],
             Environment = EnvironmentFor(language),
             Limits = sandboxLimits,
-            StdinPath = workspace.ScratchPath($"{prefix}.in"),
-            StdoutPath = workspace.ScratchPath($"{prefix}.out"),
-            StderrPath = workspace.ScratchPath($"{prefix}.err"),
-        });
+            Stdin = SandboxInput.FromBytes(input),
+            CaptureOutput = true,
+        }, cancellationToken);
 
-        // Only the start of the output is read to be stored; the checker reads it through, from the file.
-        var stdout = workspace.ReadScratch($"{prefix}.out", options.StoredOutputBytes, out var stdoutCut);
-        var stderr = workspace.ReadScratch($"{prefix}.err", options.StoredOutputBytes, out var stderrCut);
+        // Only the start of the output is read to be stored; the checker reads it through.
+        var stdout = Start(run.Stdout, options.StoredOutputBytes, out var stdoutCut);
+        var stderr = Start(run.Stderr, options.StoredOutputBytes, out var stderrCut);
 
         var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
         var (verdict, message) = VerdictRules.ForRun(run, language.ReportedOutOfMemory(run, storedStderr.Text)) is { } failed
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)
-                : await CheckAsync(submission.Checker, test, input, $"{prefix}.out", checkerLanguage, checker, workspace);
+                : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
-        workspace.RemoveScratch($"{prefix}.in", $"{prefix}.out", $"{prefix}.err");
         return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
             run.ExitCode, run.Signal, storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
     }
 
-    /// <param name="output">The name of the program's stdout in the scratch directory.</param>
-    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, string output,
-        Language? checkerLanguage, Compilation? checker, Workspace workspace)
+    /// <param name="output">The program's stdout.</param>
+    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, CapturedOutput output,
+        Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
     {
         if (spec.Kind != CheckerKind.Custom)
         {
-            using var stream = workspace.OpenScratch(output);
+            using var stream = output.OpenRead();
             var result = OutputCheckers.Check(spec, stream, Encoding.UTF8.GetBytes(test.ExpectedOutput!));
             return (result.Verdict, result.Message);
         }
-        return await RunCustomCheckerAsync(test, input, output, checkerLanguage!, checker!, workspace);
+        return await RunCustomCheckerAsync(test, input, output, checkerLanguage!, checker!, cancellationToken);
     }
 
     /// <summary>testlib's convention: <c>checker input output answer</c>; exit 0 accepts, 1 is WA, 2 is PE, anything else is the checker's failure.
     /// The input and the answer are the jury's and are written into the checker's box. The program's output, which may be
-    /// as large as its output limit, is not copied anywhere: the checker gets the scratch file as its stdin, opened by the
-    /// sandbox, and its name as <c>/dev/stdin</c> (Kattis validators read it from stdin too).</summary>
-    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, string output,
-        Language language, Compilation checker, Workspace workspace)
+    /// as large as its output limit, is not copied anywhere: the checker reads it as its stdin, and by the name
+    /// <c>/dev/stdin</c> (Kattis validators read it from stdin too).</summary>
+    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, CapturedOutput output,
+        Language language, Compilation checker, CancellationToken cancellationToken)
     {
-        var box = workspace.NewBox("check-");
+        var box = sandbox.CreateVolume("check-", options.BoxBytes);
         try
         {
-            SafeFiles.WriteNewFile(box, "input", input);
-            SafeFiles.WriteNewFile(box, "answer", Encoding.UTF8.GetBytes(test.ExpectedOutput!));
-            var prefix = $"check-{test.Index}";
+            box.WriteFile("input", input);
+            box.WriteFile("answer", Encoding.UTF8.GetBytes(test.ExpectedOutput!));
             var limits = options.CheckerLimits;
-            var run = await RunAsync(new SandboxSpec
+            using var run = await sandbox.RunAsync(new SandboxSpec
             {
                 Command = language.RunCommand(limits.MemoryBytes, ["input", "/dev/stdin", "answer"]),
                 With = language.RunWith,
-                WorkDir = box,
-                Binds = [new BindMount(checker.Directory, Language.ProgramDirectory)],
+                WorkDir = box.HostPath,
+                Binds = [new BindMount(checker.Volume.HostPath, Language.ProgramDirectory)],
                 Environment = EnvironmentFor(language),
                 Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
-                StdinPath = workspace.ScratchPath(output),
-                StdoutPath = workspace.ScratchPath($"{prefix}.out"),
-                StderrPath = workspace.ScratchPath($"{prefix}.err"),
-            });
-            var stderr = StoredText.Decode(workspace.ReadScratch($"{prefix}.err", options.CheckerMessageBytes, out var cut),
+                Stdin = SandboxInput.FromOutput(output),
+                CaptureOutput = true,
+            }, cancellationToken);
+            var stderr = StoredText.Decode(Start(run.Stderr, options.CheckerMessageBytes, out var cut),
                 options.CheckerMessageBytes, cut).Text.Trim();
-            workspace.RemoveScratch($"{prefix}.out", $"{prefix}.err");
             var message = stderr.Length == 0 ? null : stderr;
             return run switch
             {
@@ -233,8 +230,15 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         }
         finally
         {
-            workspace.RemoveBox(box);
+            Remove(box);
         }
+    }
+
+    /// <summary>The start of a run's captured output; a run that failed to set up has none.</summary>
+    private static byte[] Start(CapturedOutput? output, int maxBytes, out bool truncated)
+    {
+        truncated = false;
+        return output is null ? [] : output.ReadStart(maxBytes, out truncated);
     }
 
     private static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
@@ -244,6 +248,4 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             environment[name] = value;
         return environment;
     }
-
-    private Task<SandboxResult> RunAsync(SandboxSpec spec) => threads.Run(() => sandbox.Run(spec));
 }

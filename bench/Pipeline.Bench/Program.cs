@@ -194,8 +194,8 @@ namespace Judge.Pipeline.Bench
         private readonly int parallel;
         private readonly Language python;
         private readonly SandboxRunner runner = new();
-        private readonly string scratch;
-        private readonly string program;
+        private readonly SandboxVolume program;
+        private readonly SandboxInput input = SandboxInput.FromBytes(Encoding.UTF8.GetBytes(Bench.Input));
         private readonly Dictionary<string, string> environment = new(SandboxSpec.DefaultEnvironment);
 
         public SandboxOnly(int parallel)
@@ -205,11 +205,8 @@ namespace Judge.Pipeline.Bench
                 ?? throw new InvalidOperationException("python3 was not detected");
             foreach (var (name, value) in python.Environment)
                 environment[name] = value;
-            var options = new WorkerOptions();
-            scratch = SafeFiles.CreateFreshDirectory(options.ScratchDirectory, "pipeline-bench-");
-            SafeFiles.WriteNewFile(scratch, "test.in", Encoding.UTF8.GetBytes(Bench.Input));
-            program = SafeFiles.CreateFreshDirectory(options.BoxDirectory, "pipeline-bench-");
-            SafeFiles.WriteNewFile(program, python.SourceFile, Encoding.UTF8.GetBytes(Bench.Source));
+            program = runner.CreateVolume("pipeline-bench-");
+            program.WriteFile(python.SourceFile, Encoding.UTF8.GetBytes(Bench.Source));
         }
 
         public Measurement Measure(int count)
@@ -219,12 +216,12 @@ namespace Judge.Pipeline.Bench
             var failed = 0;
             var next = -1;
             var total = Stopwatch.StartNew();
-            var lanes = Enumerable.Range(0, parallel).Select(lane => new Thread(() =>
+            var lanes = Enumerable.Range(0, parallel).Select(_ => new Thread(() =>
             {
                 while (Interlocked.Increment(ref next) < count)
                 {
                     var start = Stopwatch.GetTimestamp();
-                    var (ok, run) = Judge(lane);
+                    var (ok, run) = Judge();
                     var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                     lock (latencies)
                     {
@@ -240,27 +237,22 @@ namespace Judge.Pipeline.Bench
             return new Measurement(count, total.Elapsed.TotalSeconds, latencies, failed, runs);
         }
 
-        private (bool Ok, ProgramRun Run) Judge(int lane)
+        private (bool Ok, ProgramRun Run) Judge()
         {
-            var run = runner.Run(new SandboxSpec
+            using var run = runner.Run(new SandboxSpec
             {
                 Command = python.RunCommand(Bench.Limits.MemoryBytes),
                 With = python.RunWith,
-                Binds = [new BindMount(program, Language.ProgramDirectory)],
+                Binds = [new BindMount(program.HostPath, Language.ProgramDirectory)],
                 Environment = environment,
                 Limits = Bench.Limits.ToSandbox(python.RunMemoryOverheadBytes, python.MinRunProcesses),
-                StdinPath = Path.Combine(scratch, "test.in"),
-                StdoutPath = Path.Combine(scratch, $"run-{lane}.out"),
-                StderrPath = Path.Combine(scratch, $"run-{lane}.err"),
+                Stdin = input,
+                CaptureOutput = true,
             });
-            var ok = run.Status == SandboxStatus.Ok && File.ReadAllText(Path.Combine(scratch, $"run-{lane}.out")) == Bench.Expected;
+            var ok = run.Status == SandboxStatus.Ok && Encoding.UTF8.GetString(run.Stdout!.ReadStart(1 << 10, out _)) == Bench.Expected;
             return (ok, new ProgramRun(run.CpuTimeMs, run.WallTimeMs));
         }
 
-        public void Dispose()
-        {
-            SafeFiles.RemoveTree(program);
-            SafeFiles.RemoveTree(scratch);
-        }
+        public void Dispose() => program.Dispose();
     }
 }

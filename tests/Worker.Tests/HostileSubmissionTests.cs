@@ -37,13 +37,13 @@ public sealed class HostileSubmissionTests : IDisposable
     /// <summary>The compile wall limit below plus room for building a language image the first time.</summary>
     private static readonly TimeSpan CompileBombBound = TimeSpan.FromSeconds(20);
 
-    private static readonly ISandbox Sandbox = new RunnerSandbox(new SandboxRunner());
+    private static readonly SandboxRunner Runner = new();
+    private readonly RecordingSandbox sandbox = new(Runner);
 
     private static readonly LanguageSet Languages = new(
         new[] { LanguageCatalog.C() }.Concat(LanguageCatalog.Pascal()).Concat(LanguageCatalog.Rust(null))
             .Select(language => new DetectedLanguage(language, "test")).ToList());
 
-    private readonly DirectoryInfo workerDirectory = Directory.CreateTempSubdirectory("judge-hostile-worker-");
     private readonly DirectoryInfo canaryDirectory = Directory.CreateTempSubdirectory("judge-hostile-canary-");
     private readonly string canaryFile;
     private readonly byte[] shadowHash = SHA256.HashData(File.ReadAllBytes("/etc/shadow"));
@@ -53,26 +53,21 @@ public sealed class HostileSubmissionTests : IDisposable
 
     public HostileSubmissionTests()
     {
-        // Sandboxes run as unprivileged host ids: they must be able to walk to the boxes.
-        workerDirectory.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         canaryFile = Path.Combine(canaryDirectory.FullName, "canary.txt");
         File.WriteAllText(canaryFile, CanaryContent);
         File.SetUnixFileMode(canaryFile, CanaryMode);
 
         options = new WorkerOptions
         {
-            ScratchDirectory = Path.Combine(workerDirectory.FullName, "scratch"),
-            BoxDirectory = Path.Combine(workerDirectory.FullName, "boxes"),
             BoxBytes = 32L << 20,
             CompileLimits = new TestLimits { CpuTimeMs = 3_000, WallTimeMs = 6_000, MemoryKb = 512 << 10, Processes = 64, OutputKb = 64 << 10 },
             CompileOutputBytes = 4 << 10,
         };
-        judge = new SubmissionJudge(Sandbox, Languages, Options.Create(options), NullLogger<SubmissionJudge>.Instance);
+        judge = new SubmissionJudge(sandbox, Languages, Options.Create(options), NullLogger<SubmissionJudge>.Instance);
     }
 
     public void Dispose()
     {
-        workerDirectory.Delete(recursive: true);
         canaryDirectory.Delete(recursive: true);
     }
 
@@ -382,10 +377,8 @@ public sealed class HostileSubmissionTests : IDisposable
         Assert.Equal(CanaryMode, File.GetUnixFileMode(canaryFile));
         Assert.Equal([canaryFile], Directory.GetFileSystemEntries(canaryDirectory.FullName));
         Assert.Equal(shadowHash, SHA256.HashData(File.ReadAllBytes("/etc/shadow")));
-        // Once a submission is judged the worker's directories are empty again, and none of its box mounts is left.
-        Assert.Empty(Directory.GetFileSystemEntries(options.ScratchDirectory));
-        Assert.Empty(Directory.GetFileSystemEntries(options.BoxDirectory));
-        Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), line => line.Contains(workerDirectory.FullName));
+        // Once a submission is judged, none of its volumes is left, mount or files.
+        Assert.True(sandbox.AllVolumesRemoved());
     }
 
     /// <summary>True for anything at the path, a dangling link included.</summary>

@@ -109,7 +109,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Runs_see_the_compile_directory_read_only_at_prog_with_a_fresh_box_and_streams_outside_any_box()
+    public async Task Runs_see_the_compile_volume_read_only_at_prog_with_a_fresh_box_and_their_streams_in_no_volume()
     {
         var sandbox = new FakeSandbox();
         await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
@@ -119,7 +119,7 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
 
         var compile = sandbox.Specs.First();
         Assert.Equal(C.Compile, compile.Command);
-        Assert.StartsWith(worker.BoxDirectory, compile.WorkDir);
+        Assert.Equal(sandbox.Volumes.First().HostPath, compile.WorkDir);
         var runs = sandbox.Specs.Skip(1).ToList();
         Assert.Equal(2, runs.Count);
         Assert.All(runs, run =>
@@ -127,11 +127,12 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
             var bind = Assert.Single(run.Binds);
             Assert.Equal((compile.WorkDir, "/prog", false), (bind.Source, bind.Target, bind.Writable));
             Assert.Null(run.WorkDir);
-            Assert.All(new[] { run.StdinPath, run.StdoutPath, run.StderrPath }, path => Assert.StartsWith(worker.ScratchDirectory, path));
+            Assert.Equal((null, null, null), (run.StdinPath, run.StdoutPath, run.StderrPath));
+            Assert.True(run.CaptureOutput);
+            Assert.NotNull(run.Stdin);
             Assert.DoesNotContain(run.Environment.Keys, key => key.Contains("Connection", StringComparison.OrdinalIgnoreCase));
         });
-        Assert.Empty(Directory.EnumerateFileSystemEntries(worker.BoxDirectory));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(worker.ScratchDirectory));
+        Assert.True(sandbox.AllVolumesRemoved());
     }
 
     [Fact]
@@ -163,19 +164,16 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
     public async Task Custom_checker_is_compiled_once_and_its_exit_code_and_stderr_decide_each_test()
     {
         // The checker accepts when output equals answer, else exits 1 (WA) with a reason on stderr. The output is its
-        // stdin, named /dev/stdin: the program's stdout file itself, not a copy in the box.
+        // stdin, named /dev/stdin: the program's captured stdout itself, not a copy in the box.
         var sandbox = new FakeSandbox(spec =>
         {
             if (FakeSandbox.IsCompile(spec) || spec.Command[^1] != "answer")
                 return null;
             Assert.Equal(["input", "/dev/stdin", "answer"], spec.Command.TakeLast(3));
             Assert.False(File.Exists(Path.Combine(spec.WorkDir!, "output")));
-            var output = File.ReadAllText(spec.StdinPath!);
+            var output = FakeSandbox.Input(spec);
             var answer = File.ReadAllText(Path.Combine(spec.WorkDir!, "answer"));
-            if (output == answer)
-                return FakeSandbox.Result();
-            File.WriteAllText(spec.StderrPath!, $"wanted {answer}\n");
-            return FakeSandbox.Result(SandboxStatus.RuntimeError, 1);
+            return output == answer ? FakeSandbox.Result() : FakeSandbox.Result(SandboxStatus.RuntimeError, 1, stderr: $"wanted {answer}\n");
         });
         await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);
         var checker = new CheckerRequest("custom", null, "checker source", "c");

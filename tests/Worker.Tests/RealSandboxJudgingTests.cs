@@ -13,7 +13,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
         .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
 
-    private static readonly ISandbox Sandbox = new RunnerSandbox(new SandboxRunner());
+    private static readonly ISandbox Sandbox = new SandboxRunner();
 
     private const string CSum = """
         #include <stdio.h>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Dapper;
 using Judge.Api;
 using Judge.Api.Problems;
@@ -11,6 +12,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Win32.SafeHandles;
 using Npgsql;
 
 namespace Judge.Worker.Tests;
@@ -19,31 +21,22 @@ namespace Judge.Worker.Tests;
 public sealed class WorkerHarness : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
-    private readonly DirectoryInfo directories;
 
     public ITestHarness Bus { get; }
     public NpgsqlDataSource Database { get; }
-    public string ScratchDirectory => Path.Combine(directories.FullName, "scratch");
-    public string BoxDirectory => Path.Combine(directories.FullName, "boxes");
 
-    private WorkerHarness(ServiceProvider provider, DirectoryInfo directories, NpgsqlDataSource database)
+    private WorkerHarness(ServiceProvider provider, NpgsqlDataSource database)
     {
         this.provider = provider;
-        this.directories = directories;
         Database = database;
         Bus = provider.GetRequiredService<ITestHarness>();
     }
 
     public static async Task<WorkerHarness> StartAsync(PostgresFixture postgres, ISandbox sandbox, params Language[] languages)
     {
-        var directories = Directory.CreateTempSubdirectory("judge-worker-tests-");
-        // Sandboxes run as unprivileged host ids: they must be able to walk to the boxes (the scratch directory stays 0700).
-        directories.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Judge"] = postgres.ConnectionString,
-            ["Worker:ScratchDirectory"] = Path.Combine(directories.FullName, "scratch"),
-            ["Worker:BoxDirectory"] = Path.Combine(directories.FullName, "boxes"),
             ["Worker:Slots"] = "2",
         }).Build();
 
@@ -55,7 +48,7 @@ public sealed class WorkerHarness : IAsyncDisposable
         services.AddMassTransitTestHarness(bus => bus.AddJudgeConsumers());
 
         var provider = services.BuildServiceProvider(validateScopes: true);
-        var harness = new WorkerHarness(provider, directories, postgres.DataSource);
+        var harness = new WorkerHarness(provider, postgres.DataSource);
         await harness.Bus.Start();
         return harness;
     }
@@ -64,7 +57,6 @@ public sealed class WorkerHarness : IAsyncDisposable
     {
         await Bus.Stop();
         await provider.DisposeAsync();
-        directories.Delete(recursive: true);
     }
 
     /// <summary>The Api's settings as it ships them: its default limits are what a submission that sets none is stored with.</summary>
@@ -139,17 +131,32 @@ public sealed class WorkerHarness : IAsyncDisposable
 }
 
 /// <summary>
-/// A stand-in for the sandbox: compiles always work unless the source says "syntax error", and a run
-/// behaves like <c>cat</c> (stdout is stdin) unless the script says otherwise. Records every spec.
+/// A stand-in for the sandbox's runs (its volumes are real): compiles always work unless the source says "syntax error",
+/// and a run behaves like <c>cat</c> (stdout is stdin) unless the script says otherwise. Records every spec and volume.
 /// </summary>
 public sealed class FakeSandbox(Func<SandboxSpec, SandboxResult?>? script = null) : ISandbox
 {
+    private static readonly SandboxRunner RealVolumes = new();
+    private readonly RecordingSandbox volumes = new(RealVolumes);
+
     public ConcurrentQueue<SandboxSpec> Specs { get; } = new();
+    public IEnumerable<SandboxVolume> Volumes => volumes.Volumes;
 
-    public static SandboxResult Result(SandboxStatus status = SandboxStatus.Ok, int? exitCode = 0) =>
-        new(status, exitCode, null, CpuTimeMs: 12, WallTimeMs: 20, PeakMemoryBytes: 3 << 20, Message: status == SandboxStatus.Ok ? "" : status.ToString());
+    public SandboxVolume CreateVolume(string prefix, long? sizeBytes = null) => volumes.CreateVolume(prefix, sizeBytes);
 
-    public SandboxResult Run(SandboxSpec spec)
+    public Task<SandboxResult> RunAsync(SandboxSpec spec, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Task.FromResult(Run(spec));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<SandboxResult>(e);
+        }
+    }
+
+    private SandboxResult Run(SandboxSpec spec)
     {
         Specs.Enqueue(spec);
         if (script?.Invoke(spec) is { } scripted)
@@ -158,16 +165,48 @@ public sealed class FakeSandbox(Func<SandboxSpec, SandboxResult?>? script = null
         {
             var source = Directory.GetFiles(spec.WorkDir!).Select(File.ReadAllText).Single();
             if (source.Contains("syntax error"))
-            {
-                File.WriteAllText(spec.StderrPath!, "main.c:1:1: error: expected something\n");
-                return Result(SandboxStatus.RuntimeError, 1);
-            }
+                return Result(SandboxStatus.RuntimeError, 1, stderr: "main.c:1:1: error: expected something\n");
             File.WriteAllText(Path.Combine(spec.WorkDir!, "main"), "binary");
             return Result();
         }
-        File.Copy(spec.StdinPath!, spec.StdoutPath!, overwrite: true);
-        return Result();
+        return Result(stdout: Input(spec));
+    }
+
+    public static SandboxResult Result(SandboxStatus status = SandboxStatus.Ok, int? exitCode = 0, string stdout = "", string stderr = "") =>
+        new(status, exitCode, null, CpuTimeMs: 12, WallTimeMs: 20, PeakMemoryBytes: 3 << 20, Message: status == SandboxStatus.Ok ? "" : status.ToString())
+        {
+            Stdout = CapturedOutput.FromBytes(Encoding.UTF8.GetBytes(stdout)),
+            Stderr = CapturedOutput.FromBytes(Encoding.UTF8.GetBytes(stderr)),
+        };
+
+    /// <summary>What the run would read as its stdin.</summary>
+    public static string Input(SandboxSpec spec)
+    {
+        using var stdin = new FileStream(new SafeFileHandle(spec.Stdin!.Open(), ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        return new StreamReader(stdin, Encoding.UTF8).ReadToEnd();
     }
 
     public static bool IsCompile(SandboxSpec spec) => spec.Binds.Count == 0;
+
+    public bool AllVolumesRemoved() => volumes.AllVolumesRemoved();
+}
+
+/// <summary>A sandbox that notes every volume asked of it, to check that none outlives its submission.</summary>
+public sealed class RecordingSandbox(ISandbox sandbox) : ISandbox
+{
+    public ConcurrentQueue<SandboxVolume> Volumes { get; } = new();
+
+    public Task<SandboxResult> RunAsync(SandboxSpec spec, CancellationToken cancellationToken = default) =>
+        sandbox.RunAsync(spec, cancellationToken);
+
+    public SandboxVolume CreateVolume(string prefix, long? sizeBytes = null)
+    {
+        var volume = sandbox.CreateVolume(prefix, sizeBytes);
+        Volumes.Enqueue(volume);
+        return volume;
+    }
+
+    /// <summary>True once every volume it made is gone again, mount and all.</summary>
+    public bool AllVolumesRemoved() => Volumes.All(volume => !Directory.Exists(volume.HostPath)
+        && !File.ReadLines("/proc/self/mounts").Any(line => line.Split(' ')[1] == volume.HostPath));
 }

@@ -142,6 +142,35 @@ internal static unsafe partial class Syscalls
             throw Failure("chown", shownPath, errno);
     }
 
+    [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int MemfdCreate(string name, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    private const uint MfdCloexec = 1, MfdAllowSealing = 2;
+    private const int FAddSeals = 1033, FSealSeal = 1, FSealShrink = 2, FSealGrow = 4, FSealWrite = 8;
+
+    /// <summary>memfd_create(2): an anonymous file in memory, close-on-exec, whose name only shows in /proc.</summary>
+    public static int MemoryFile(string name, bool sealable = false)
+    {
+        int fd = MemfdCreate(name, MfdCloexec | (sealable ? MfdAllowSealing : 0));
+        return fd >= 0 ? fd : throw Failure("memfd_create", name, Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Seals a memory file against any change of its contents or size, for good.</summary>
+    public static void SealAgainstChange(int fd)
+    {
+        if (Fcntl(fd, FAddSeals, FSealSeal | FSealShrink | FSealGrow | FSealWrite) < 0)
+            throw Failure("fcntl F_ADD_SEALS", null, Marshal.GetLastPInvokeError());
+    }
+
+    public static void Rewind(int fd)
+    {
+        if (lseek(fd, 0, SEEK_SET) < 0)
+            throw Failure("lseek", null, errno);
+    }
+
     public static bool TryLockExclusive(int fd) => Flock(fd, LockExclusive | LockNonBlocking) == 0;
 
     public static void Write(int fd, ReadOnlySpan<byte> data, string shownPath)

@@ -1,0 +1,12 @@
+namespace Judge.Sandbox;
+
+/// <summary>What a service needs of the sandbox: volumes for runs to see, and runs. <see cref="SandboxRunner"/> is the
+/// real one; tests of the code above it may stand in for it.</summary>
+public interface ISandbox
+{
+    /// <inheritdoc cref="SandboxRunner.RunAsync"/>
+    Task<SandboxResult> RunAsync(SandboxSpec spec, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc cref="SandboxRunner.CreateVolume"/>
+    SandboxVolume CreateVolume(string prefix, long? sizeBytes = null);
+}

@@ -1,0 +1,119 @@
+namespace Judge.Sandbox.Tests.Runs;
+
+/// <summary>Stdin given as bytes or as another run's output, and output captured in memory files the sandbox owns.</summary>
+[Collection(SandboxCollection.Name)]
+public sealed class StdioTests(SandboxFixture sandbox)
+{
+    private static readonly SandboxLimits Limits = new() { CpuTime = TimeSpan.FromSeconds(5), WallTime = TimeSpan.FromSeconds(30), Processes = 8 };
+
+    [Fact]
+    public void Stdin_given_as_bytes_is_what_the_program_reads_byte_for_byte()
+    {
+        byte[] input = [.. "line one\n"u8, 0xff, 0xfe, 0x00, .. "not UTF-8\n"u8];
+
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/bin/cat"],
+            Limits = Limits,
+            Stdin = SandboxInput.FromBytes(input),
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal(input, result.Stdout!.ReadStart(1 << 10, out bool truncated));
+        Assert.False(truncated);
+        Assert.Equal(0, result.Stderr!.Length);
+    }
+
+    [Fact]
+    public void A_program_can_neither_rewrite_nor_truncate_the_input_it_was_given()
+    {
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = [sandbox.CompileC(Programs.TamperWithStdin)],
+            Limits = Limits,
+            Stdin = SandboxInput.FromBytes("the jury's input\n"u8.ToArray()),
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal("write refused, truncate refused, still: the jury's input\n", ReadAll(result.Stdout!));
+    }
+
+    [Fact]
+    public void Captured_output_past_the_output_limit_ends_the_run_as_output_limit_and_holds_no_more_than_the_limit()
+    {
+        const long limit = 64 << 10;
+
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/usr/bin/yes"],
+            Limits = Limits with { OutputBytes = limit },
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.OutputLimit, result);
+        Assert.InRange(result.Stdout!.Length, 1, limit);
+    }
+
+    [Fact]
+    public void One_runs_output_is_another_runs_input_from_its_start_and_stays_readable_after()
+    {
+        using var first = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/bin/cat"],
+            Limits = Limits,
+            Stdin = SandboxInput.FromBytes("passed along\n"u8.ToArray()),
+            CaptureOutput = true,
+        });
+
+        using var second = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/bin/cat"],
+            Limits = Limits,
+            Stdin = SandboxInput.FromOutput(first.Stdout!),
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.Ok, second);
+        Assert.Equal("passed along\n", ReadAll(second.Stdout!));
+        Assert.Equal("passed along\n", ReadAll(first.Stdout!));
+    }
+
+    [Fact]
+    public void Stdin_given_both_as_a_host_file_and_as_bytes_is_refused_before_anything_starts()
+    {
+        var error = Assert.Throws<SandboxSpecException>(() => sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = ["/bin/cat"],
+            StdinPath = "/etc/hostname",
+            Stdin = SandboxInput.FromBytes("x"u8.ToArray()),
+        }));
+
+        Assert.Contains("not both", error.Message);
+    }
+
+    private static string ReadAll(CapturedOutput output)
+    {
+        using var reader = new StreamReader(output.OpenRead());
+        return reader.ReadToEnd();
+    }
+
+    private static class Programs
+    {
+        /// <summary>Tries to change its stdin, then reads it from the start.</summary>
+        public const string TamperWithStdin = """
+            #include <stdio.h>
+            #include <unistd.h>
+            int main(void) {
+                char buf[256];
+                const char *w = pwrite(0, "forged", 6, 0) < 0 ? "write refused" : "write allowed";
+                const char *t = ftruncate(0, 0) < 0 ? "truncate refused" : "truncate allowed";
+                ssize_t n = pread(0, buf, sizeof buf - 1, 0);
+                buf[n < 0 ? 0 : n] = 0;
+                printf("%s, %s, still: %s", w, t, buf);
+                return 0;
+            }
+            """;
+    }
+}
