@@ -44,11 +44,11 @@ public sealed class SandboxRunner : ISandbox
             DeviceDirectory.Prepare(_devicesDirectory);
             return true;
         }, LazyThreadSafetyMode.PublicationOnly); // a failure is tried again on the next run, not remembered
-        _volumes = new Lazy<string>(MakeVolumeDirectory, LazyThreadSafetyMode.ExecutionAndPublication);
+        _volumes = new VolumeDirectory(Path.Combine(Options.StateDirectory, "volumes"));
         _threads = new Lazy<SpawnThreads>(() => new SpawnThreads(Options.ConcurrentRuns));
     }
 
-    private readonly Lazy<string> _volumes;
+    private readonly VolumeDirectory _volumes;
     private readonly Lazy<SpawnThreads> _threads;
 
     // Made on the first run, not at construction: `judge-sandbox --help` must not touch the host.
@@ -68,7 +68,7 @@ public sealed class SandboxRunner : ISandbox
     public void RemoveStaleRuns()
     {
         Cgroups.RemoveStaleRuns(CreatorIsGone);
-        RemoveStaleVolumes();
+        _volumes.RemoveStale();
     }
 
     private static string RunName(long run) => $"run-{Environment.ProcessId}-{run}";
@@ -96,52 +96,7 @@ public sealed class SandboxRunner : ISandbox
     /// runs should see read-only (a tmpfs of its own would cost a mount and an unmount for what nobody else writes).
     /// </summary>
     public SandboxVolume CreateVolume(string prefix, long? sizeBytes = null) =>
-        new(SafeFiles.CreateFreshDirectory(_volumes.Value, prefix, sizeBytes), sized: sizeBytes is not null);
-
-    // Holds the mount points of sized volumes and the files of unsized ones (sources of interpreted programs, at most
-    // the Api's MaxSourceBytes each, a few per run in flight). tmpfs takes memory only for what it holds.
-    private const long VolumeParentBytes = 64 << 20;
-
-    private string VolumeParent => Path.Combine(Options.StateDirectory, "volumes");
-
-    /// <summary>This runner's directory of volumes, <c>volumes/owner-{pid}-{random}</c> beside a lock file it holds for
-    /// as long as its process lives: <see cref="RemoveStaleVolumes"/> removes only the directories whose lock is free.</summary>
-    private string MakeVolumeDirectory()
-    {
-        // 0755 down to each volume: a run's bind is made with its own unprivileged host ids, which must reach it.
-        SafeFiles.EnsureTmpfs(VolumeParent, VolumeParentBytes, (UnixFileMode)0b111_101_101);
-        string directory = Path.Combine(VolumeParent, $"owner-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        _volumeLock = Syscalls.LockFile(directory + ".lock");
-        Directory.CreateDirectory(directory, (UnixFileMode)0b111_101_101);
-        return directory;
-    }
-
-    private Syscalls.FileLock? _volumeLock;
-
-    private void RemoveStaleVolumes()
-    {
-        if (!Directory.Exists(VolumeParent))
-            return;
-        foreach (string lockPath in Directory.GetFiles(VolumeParent, "owner-*.lock"))
-        {
-            int fd = Syscalls.TryOpenAt(AT_FDCWD, lockPath, O_RDWR | O_NOFOLLOW, 0, out _);
-            if (fd < 0)
-                continue; // removed meanwhile by another runner starting up
-            try
-            {
-                if (!Syscalls.TryLockExclusive(fd))
-                    continue; // its runner lives
-                string directory = lockPath[..^".lock".Length];
-                if (Directory.Exists(directory))
-                    SafeFiles.RemoveTree(directory);
-                File.Delete(lockPath);
-            }
-            finally
-            {
-                Syscalls.Close(fd);
-            }
-        }
-    }
+        new(SafeFiles.CreateFreshDirectory(_volumes.Own, prefix, sizeBytes), sized: sizeBytes is not null);
 
     /// <summary>Builds a fresh sandbox, runs the spec's command in it, tears everything down, on the calling thread.</summary>
     /// <exception cref="SandboxSpecException">The spec is invalid; nothing was started.</exception>
