@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where parallel sandboxed runs serialise in the kernel: for each kind of namespace a run creates, the rate of
 # creating and destroying it (clone with that flag, child exits, wait) in one process, and in as many processes at
-# once as there are cores. A kind whose rate does not grow with the processes is one the kernel serialises.
+# once as there are cores. A kind whose rate does not grow with the processes is one the kernel serialises. The same for
+# making and removing a cgroup in each controller hierarchy a run uses (v1) or in the unified one (v2).
 #   bench/namespaces/run.sh   (RUNS per process, default 2000)
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -27,4 +28,10 @@ for kinds in "" "user" "user pid" "user mount" "user net" "user ipc" "user uts" 
     # shellcheck disable=SC2086 # the kinds are separate arguments
     one=$(rate 1 $kinds); many=$(rate "$lanes" $kinds)
     printf '%-34s %12s %14s %8s\n' "${kinds:-(plain fork)}" "$one" "$many" "$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f x", a / b }')"
+done
+for hierarchy in memory cpu cpuacct pids blkio unified; do
+    [[ -d /sys/fs/cgroup/$hierarchy ]] || continue
+    [[ $hierarchy != unified || ! -d /sys/fs/cgroup/memory ]] || continue # v1 hosts: their runs use the controllers above
+    one=$(rate 1 "dir=/sys/fs/cgroup/$hierarchy/judge-ns-loop"); many=$(rate "$lanes" "dir=/sys/fs/cgroup/$hierarchy/judge-ns-loop")
+    printf '%-34s %12s %14s %8s\n' "cgroup mkdir+rmdir: $hierarchy" "$one" "$many" "$(awk -v a="$many" -v b="$one" 'BEGIN { printf "%.2f x", a / b }')"
 done
