@@ -323,6 +323,27 @@ public sealed class HostileSubmissionTests : IDisposable
         await AssertAftermathAsync(outcome);
     }
 
+    [Fact]
+    public async Task Cancelling_judging_kills_the_running_program_at_once_and_leaves_no_volume()
+    {
+        // Limits far beyond the test's own bounds: only the cancellation can end this in time.
+        var limits = options.DefaultTestLimits with { CpuTimeMs = 60_000, WallTimeMs = 120_000 };
+        var submission = new SubmissionToJudge(Guid.NewGuid(), "c", "int main(void) { for (;;) ; }\n", limits, CheckerSpec.Default,
+            [new TestCase(1, "", "1\n", 1)]);
+        using var cancellation = new CancellationTokenSource();
+        var compiled = new TaskCompletionSource();
+
+        var judging = judge.JudgeAsync(submission, () => { compiled.SetResult(); return Task.CompletedTask; }, cancellation.Token);
+        await compiled.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromMilliseconds(500)); // the test's run has started, or is about to
+        var clock = Stopwatch.StartNew();
+        cancellation.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => judging.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"judging took {clock.Elapsed} to stop after it was cancelled");
+        Assert.True(sandbox.AllVolumesRemoved());
+    }
+
     private Task<JudgeOutcome> JudgeAsync(string language, string source, params TestCase[] tests) =>
         JudgeAsync(language, source, options.DefaultTestLimits, CheckerSpec.Default, tests);
 
