@@ -145,7 +145,8 @@ public static class SeccompPolicy
             if (LibSeccomp.ArchNative() != arch)
                 throw new PlatformNotSupportedException($"libseccomp's native architecture is {LibSeccomp.ArchNative():x}, this process's is {arch:x}");
             // i386 (int 0x80) and any other ABI: not in the filter, so the "bad architecture" action. On x86_64
-            // libseccomp also sends every number with the x32 bit (0x40000000) there, apart from -1, which is no syscall.
+            // libseccomp also sends there every number from the x32 bit (0x40000000) up, apart from -1 (no syscall:
+            // the kernel answers ENOSYS).
             LibSeccomp.Check(LibSeccomp.AttrSet(context, LibSeccomp.Attribute.BadArchAction, RetKillProcess), "setting the bad-architecture action");
             // The C helper sets no_new_privs itself, before it installs the program.
             LibSeccomp.Check(LibSeccomp.AttrSet(context, LibSeccomp.Attribute.NoNewPrivs, 0), "leaving no_new_privs to the helper");

@@ -97,6 +97,7 @@ public static class SeccompProbe
     private static (string, IReadOnlyDictionary<string, uint>) Build()
     {
         string directory = Directory.CreateTempSubdirectory("judge-seccomp-probe-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
         IEnumerable<string> names = SeccompPolicy.Denied.Concat(SeccompPolicy.Unimplemented).Concat(SeccompPolicy.NoLocks)
             .Concat(SeccompPolicy.Unsupported).Concat(SeccompPolicy.NewerThanLibseccomp.Keys).Concat(AlsoNamed).Distinct();
         string table = string.Concat(names.Select(n => $"#ifdef __NR_{n}\n    {{\"{n}\", __NR_{n}}},\n#endif\n"));
