@@ -23,6 +23,14 @@ internal sealed record ElfInfo(
 /// (found through PT_DYNAMIC) and its string table (DT_STRTAB is a virtual address, mapped back to
 /// a file offset through the PT_LOAD segment that covers it). Reads only the bytes it needs, so a
 /// 100 MB compiler costs a few small reads.
+/// <para>
+/// Kept rather than a library because both candidates parse every section on load, symbol tables
+/// included, where the loader's view needs four small reads. Measured (docs/benchmarks.md, "ELF
+/// reader"; Release, median): ELFSharp 2.17.3 made the DT_NEEDED closure of /usr/bin/python3 take
+/// 5.5-7.2 ms instead of 0.18-0.27 ms, cc1's 34 ms instead of 0.7-1.0 ms, and the C toolchain's image
+/// plan 370-540 ms instead of 160-175 ms; LibObjectFile 2.3.1 alone takes 8.5 ms to load python3 and
+/// 132 ms for cc1. Each CLI run plans its image afresh, so that is paid per run there.
+/// </para>
 /// </summary>
 internal static class ElfFile
 {

@@ -80,4 +80,69 @@ public sealed class ElfFileTests : IDisposable
         var error = Assert.Throws<InvalidDataException>(() => ElfFile.TryRead(temp.Join("broken.so")));
         Assert.Contains("broken.so", error.Message);
     }
+
+    /// <summary>Cut anywhere before the end of what the loader reads (the headers, the interpreter's name, the
+    /// dynamic table and its strings, all in the first half of /bin/true), an executable is malformed, and said so.</summary>
+    [Fact]
+    public void Truncated_executable_is_reported_as_malformed()
+    {
+        byte[] whole = File.ReadAllBytes("/bin/true");
+        string path = temp.Join("cut");
+
+        foreach (int length in new[] { 52, 64, 100, 200, 1000, whole.Length / 2 })
+        {
+            File.WriteAllBytes(path, whole[..length]);
+
+            var error = Assert.Throws<InvalidDataException>(() => ElfFile.TryRead(path));
+            Assert.Contains($"{path}: malformed ELF file", error.Message);
+        }
+    }
+
+    /// <summary>Whatever a hostile file holds, reading it ends in an answer or in <see cref="InvalidDataException"/>,
+    /// never in another exception: the header of a real executable with random bytes overwritten, and random bytes
+    /// behind a valid ELF identification.</summary>
+    [Fact]
+    public void Corrupted_or_random_elf_files_give_an_answer_or_a_malformed_file_error_and_nothing_else()
+    {
+        byte[] real = File.ReadAllBytes("/bin/true");
+        var random = new Random(9);
+        string path = temp.Join("hostile");
+        var unexpected = new List<string>();
+
+        for (int round = 0; round < 300; round++)
+        {
+            byte[] bytes;
+            if (round % 2 == 0)
+            {
+                bytes = (byte[])real.Clone();
+                for (int flips = 0; flips < 8; flips++)
+                    bytes[random.Next(16, 1024)] = (byte)random.Next(256); // past e_ident: the headers and the tables
+                // Also somewhere in the section headers at the end, where the dynamic section is found.
+                bytes[random.Next(bytes.Length - 2048, bytes.Length)] = (byte)random.Next(256);
+            }
+            else
+            {
+                bytes = new byte[random.Next(64, 4096)];
+                random.NextBytes(bytes);
+                byte[] ident = [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1];
+                ident.CopyTo(bytes, 0);
+                bytes[16] = 3; bytes[17] = 0; // ET_DYN
+            }
+            File.WriteAllBytes(path, bytes);
+            try
+            {
+                ElfFile.TryRead(path);
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.Contains(path, e.Message);
+            }
+            catch (Exception e)
+            {
+                unexpected.Add($"round {round}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+    }
 }
