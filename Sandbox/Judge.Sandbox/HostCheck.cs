@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Judge.Sandbox;
 
 /// <summary>One thing the sandbox needs (or can use) from the host, whether it is there, and how to get it if not.</summary>
@@ -31,6 +33,7 @@ public static class HostCheck
         items.Add(KernelFeature(kernel, "pidfd_open", new Version(5, 3), "waiting on the child without races on pid reuse"));
         items.Add(KernelFeature(kernel, "close_range", new Version(5, 9), "closing inherited fds in one call"));
         items.Add(NativeHelper());
+        items.Add(SeccompLibrary());
         return items;
     }
 
@@ -185,6 +188,16 @@ public static class HostCheck
         var ok = File.Exists(path);
         return new("native helper", ok, ok ? path : $"{path} is missing",
             ok ? null : "rebuild with dotnet build (it compiles Native/spawn.c with the system C compiler; not needed at run time)");
+    }
+
+    /// <summary>libseccomp builds the filter (Seccomp/LibSeccomp.cs); without it no run can start.</summary>
+    static HostCheckItem SeccompLibrary()
+    {
+        var ok = NativeLibrary.TryLoad("libseccomp.so.2", out var handle);
+        if (ok)
+            NativeLibrary.Free(handle);
+        return new("libseccomp", ok, ok ? "libseccomp.so.2 loads" : "libseccomp.so.2 cannot be loaded",
+            ok ? null : "install libseccomp2 (apt-get install libseccomp2)");
     }
 
     /// <summary>"6.18.44-fc-v669" → 6.18.44.</summary>

@@ -12,10 +12,10 @@ public sealed class HostCheckTests : IDisposable
     static HostCheckItem Item(IReadOnlyList<HostCheckItem> items, string name) => Assert.Single(items, i => i.Name == name);
 
     [Fact]
-    public void On_this_host_root_user_namespaces_cgroups_and_seccomp_are_ok()
+    public void On_this_host_root_user_namespaces_cgroups_seccomp_and_libseccomp_are_ok()
     {
         var items = HostCheck.Run();
-        foreach (var name in new[] { "kernel", "running as root", "user namespaces", "cgroup version", "seccomp" })
+        foreach (var name in new[] { "kernel", "running as root", "user namespaces", "cgroup version", "seccomp", "libseccomp" })
             Assert.True(Item(items, name).Ok, $"{name}: {Item(items, name).Detail}");
         Assert.All(items, i => Assert.False(string.IsNullOrWhiteSpace(i.Detail)));
         Assert.All(items.Where(i => !i.Ok), i => Assert.NotNull(i.Fix));
