@@ -20,9 +20,10 @@ public sealed record Judge0Settings(
     bool RedirectStderrToStdout,
     bool EnableNetwork,
     int NumberOfRuns,
-    string? CompilerOptions,
-    string? CommandLineArguments,
-    string? CallbackUrl);
+    // Optional: the stored JSON leaves nulls out (DbJson).
+    string? CompilerOptions = null,
+    string? CommandLineArguments = null,
+    string? CallbackUrl = null);
 
 /// <summary>A Judge0 submission as stored: the submission, its one test, its result and its whole output.</summary>
 public sealed class Judge0Row
