@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Judge.Api.Health;
+using Judge.Api.Judge0;
 using Judge.Api.Languages;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
@@ -52,6 +53,7 @@ public static class Extensions
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi();
+        builder.AddJudge0Api();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app) =>
@@ -61,6 +63,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseCors();
     }
 
     public static void MapJudgeApi(this WebApplication app)
@@ -71,5 +74,6 @@ public static class Extensions
         v1.MapLanguagesApi();
         v1.MapHealthApi();
         app.MapOpenApi();
+        app.MapJudge0Api();
     }
 }

@@ -21,6 +21,8 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
             submission.Stdin,
             Limits = DbJson.Serialize(submission.Limits),
             Checker = submission.Checker is null ? null : DbJson.Serialize(submission.Checker),
+            RunOptions = submission.RunOptions is null ? null : DbJson.Serialize(submission.RunOptions),
+            submission.Judge0,
             Indexes = submission.Tests.Select(t => t.Index).ToArray(),
             Inputs = submission.Tests.Select(t => t.Input).ToArray(),
             ExpectedOutputs = submission.Tests.Select(t => t.ExpectedOutput).ToArray(),
@@ -30,8 +32,8 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 
     private const string InsertSql = """
         WITH submission AS (
-            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker)
-            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb)
+            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker, run_options, judge0)
+            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb, @RunOptions::jsonb, @Judge0::jsonb)
             RETURNING id)
         INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
         SELECT submission.id, t.index, t.input, t.expected_output, t.points

@@ -18,6 +18,8 @@ public sealed record SubmitRequest(
     CheckerRequest? Checker);
 
 /// <summary>A submission ready to store: everything checked, limits complete.</summary>
+/// <param name="RunOptions">How the program runs beyond its limits; null as always (only the Judge0 surface sets it).</param>
+/// <param name="Judge0">The Judge0 request as accepted, JSON (Api/Judge0); null for a submission of our own API.</param>
 public sealed record NewSubmission(
     Guid Id,
     string Language,
@@ -26,7 +28,9 @@ public sealed record NewSubmission(
     string? Stdin,
     Limits Limits,
     CheckerSpec? Checker,
-    IReadOnlyList<TestCase> Tests);
+    IReadOnlyList<TestCase> Tests,
+    RunOptions? RunOptions = null,
+    string? Judge0 = null);
 
 /// <summary>What validation needs from the database, looked up beforehand so the rules stay pure.</summary>
 /// <param name="ProblemLimits">The limits of the requested problem; null when there is no such problem or none was asked for.</param>

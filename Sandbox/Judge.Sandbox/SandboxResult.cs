@@ -29,7 +29,7 @@ public sealed record SandboxResult(
     /// <summary>The run's stdout when it was captured (also after a limit); null otherwise and after a setup error.</summary>
     public CapturedOutput? Stdout { get; init; }
 
-    /// <summary>The run's stderr when it was captured; null otherwise and after a setup error.</summary>
+    /// <summary>The run's stderr when it was captured apart; null otherwise (also when it went into stdout) and after a setup error.</summary>
     public CapturedOutput? Stderr { get; init; }
 
     public static SandboxResult SetupError(string message) => new(SandboxStatus.SetupError, null, null, 0, 0, 0, message);

@@ -201,8 +201,8 @@ public sealed class SandboxRunner : ISandbox
         if (spec.CaptureOutput)
         {
             run.Stdout = new CapturedOutput(Syscalls.MemoryFile("judge-stdout"));
-            run.Stderr = new CapturedOutput(Syscalls.MemoryFile("judge-stderr"));
-            (run.StdoutFd, run.StderrFd) = (run.Stdout.Descriptor, run.Stderr.Descriptor);
+            run.Stderr = spec.StderrToStdout ? null : new CapturedOutput(Syscalls.MemoryFile("judge-stderr"));
+            (run.StdoutFd, run.StderrFd) = (run.Stdout.Descriptor, run.Stderr?.Descriptor ?? run.Stdout.Descriptor);
         }
         if (spec.StdoutPath is not null)
             run.StdoutFd = Syscalls.Open(spec.StdoutPath, outputFlags, 0b110_100_100);

@@ -41,6 +41,10 @@ public sealed record SandboxSpec
     /// <see cref="SandboxResult.Stderr"/>, instead of <see cref="StdoutPath"/> and <see cref="StderrPath"/>.</summary>
     public bool CaptureOutput { get; init; }
 
+    /// <summary>With <see cref="CaptureOutput"/>: stderr goes into stdout, one file description for both, in the order
+    /// written; <see cref="SandboxResult.Stderr"/> is then null.</summary>
+    public bool StderrToStdout { get; init; }
+
     /// <summary>Run the program as uid 0 inside the sandbox (still an unprivileged id on the host, with no capabilities).</summary>
     public bool RunAsRoot { get; init; }
 

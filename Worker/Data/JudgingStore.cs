@@ -16,7 +16,8 @@ public sealed record ClaimedSubmission(
     string? Checker,
     string? ProblemLimits,
     string? ProblemChecker,
-    IReadOnlyList<TestCase> Tests)
+    IReadOnlyList<TestCase> Tests,
+    string? RunOptions = null)
 {
     /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
     /// Checker: the problem's, else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the
@@ -27,7 +28,8 @@ public sealed record ClaimedSubmission(
         Source,
         TestLimits.Resolve(Read<Limits>(Limits), Read<Limits>(ProblemLimits), defaultLimits),
         Read<CheckerSpec>(ProblemChecker ?? Checker) ?? CheckerSpec.Default,
-        Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)]);
+        Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)],
+        Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default);
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
 }
@@ -37,7 +39,7 @@ public sealed record ClaimedSubmission(
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
     private sealed record SubmissionRow(Guid Id, string Language, string Source, string? Stdin, string? Limits, string? Checker,
-        string? ProblemLimits, string? ProblemChecker);
+        string? ProblemLimits, string? ProblemChecker, string? RunOptions);
 
     // One batch: the claim, then the tests (the problem's, or the submission's own).
     private const string ClaimSql = """
@@ -45,9 +47,9 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             UPDATE submissions
             SET status = CASE WHEN language = ANY(@uncompiledLanguages) THEN 'running' ELSE 'compiling' END, started_at = now()
             WHERE id = @id AND status <> 'done'
-            RETURNING id, language, source, problem_id, stdin, limits, checker)
+            RETURNING id, language, source, problem_id, stdin, limits, checker, run_options)
         SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
-               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker
+               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions
         FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
 
         SELECT index, input, expected_output AS ExpectedOutput, points FROM submission_tests WHERE submission_id = @id
@@ -70,7 +72,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             return null;
         var tests = await results.ReadAsync<TestCase>();
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
-            row.ProblemLimits, row.ProblemChecker, tests.ToList());
+            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions);
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";
@@ -97,6 +99,10 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
                  unnest(@Indexes::int[], @Verdicts::text[], @CpuTimesMs::bigint[], @WallTimesMs::bigint[], @MemoriesKb::bigint[],
                         @ExitCodes::int[], @Signals::int[], @Stdouts::text[], @StdoutsTruncated::boolean[],
                         @Stderrs::text[], @StderrsTruncated::boolean[], @Messages::text[]) AS t
+            RETURNING 1),
+        outputs AS (
+            INSERT INTO run_outputs (submission_id, stdout, stderr)
+            SELECT finished.id, @Stdout, @Stderr FROM finished WHERE @Stdout::bytea IS NOT NULL
             RETURNING 1)
         SELECT count(*) FROM finished
         """;
@@ -128,6 +134,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Stderrs = tests.Select(t => StoredText.Clean(t.Stderr)).ToArray(),
             StderrsTruncated = tests.Select(t => t.StderrTruncated).ToArray(),
             Messages = tests.Select(t => StoredText.Clean(t.Message)).ToArray(),
+            Stdout = outcome.Output?.Stdout,
+            Stderr = outcome.Output?.Stderr,
         }, cancellationToken: cancellationToken));
         return finished > 0;
     }
@@ -137,10 +145,12 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         FinishAsync(id, JudgeOutcome.InternalError(reason), cancellationToken);
 
     private const string UpsertLanguagesSql = """
-        INSERT INTO worker_languages (worker_id, language_id, name, version, last_seen)
-        SELECT @workerId, l.id, l.name, l.version, now()
-        FROM unnest(@Ids::text[], @Names::text[], @Versions::text[]) AS l(id, name, version)
-        ON CONFLICT (worker_id, language_id) DO UPDATE SET name = excluded.name, version = excluded.version, last_seen = now()
+        INSERT INTO worker_languages (worker_id, language_id, name, version, source_file, compile_cmd, run_cmd, last_seen)
+        SELECT @workerId, l.id, l.name, l.version, l.source_file, l.compile_cmd, l.run_cmd, now()
+        FROM unnest(@Ids::text[], @Names::text[], @Versions::text[], @SourceFiles::text[], @CompileCommands::text[], @RunCommands::text[])
+             AS l(id, name, version, source_file, compile_cmd, run_cmd)
+        ON CONFLICT (worker_id, language_id) DO UPDATE SET name = excluded.name, version = excluded.version, source_file = excluded.source_file,
+            compile_cmd = excluded.compile_cmd, run_cmd = excluded.run_cmd, last_seen = now()
         """;
 
     /// <summary>Advertises (or re-advertises, refreshing <c>last_seen</c>) the languages this worker runs, all in one
@@ -154,6 +164,10 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Ids = languages.Select(l => l.Language.Id).ToArray(),
             Names = languages.Select(l => l.Language.Name).ToArray(),
             Versions = languages.Select(l => l.Version).ToArray(),
+            // Shown by the Judge0 surface's GET /languages/{id}; the commands are argv joined for reading, never run as a string.
+            SourceFiles = languages.Select(l => l.Language.SourceFile).ToArray(),
+            CompileCommands = languages.Select(l => l.Language.Compile is null ? null : string.Join(' ', l.Language.Compile)).ToArray(),
+            RunCommands = languages.Select(l => string.Join(' ', l.Language.Run)).ToArray(),
         }, cancellationToken: cancellationToken));
     }
 

@@ -56,13 +56,18 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 await compiled();
 
             var results = new List<TestResult>(submission.Tests.Count);
+            RunOutput? output = null;
             foreach (var test in submission.Tests)
-                results.Add(await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken));
+            {
+                TestResult result;
+                (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken);
+                results.Add(result);
+            }
 
             var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
             var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
             var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
-            return new JudgeOutcome(verdict, score, program.Output, message, results);
+            return new JudgeOutcome(verdict, score, program.Output, message, results, output);
         }
         catch (SandboxSpecException e)
         {
@@ -140,21 +145,25 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         return text.Text.Length == 0 ? null : text.Truncated ? text.Text + "\n[compiler output cut]" : text.Text;
     }
 
-    private async Task<TestResult> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
+    /// <returns>The test's result, and with <see cref="RunOptions.KeepOutput"/> the run's whole output.</returns>
+    private async Task<(TestResult, RunOutput?)> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
         Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
     {
         var limits = submission.Limits;
+        var runOptions = submission.Options ?? RunOptions.Default;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
         // so that a constant table in the binary counts like memory the program allocates.
         var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses);
+        if (runOptions.StackKb is { } stackKb)
+            sandboxLimits = sandboxLimits with { StackBytes = stackKb * 1024 };
         if (sandboxLimits.MemoryBytes < SpecValidator.MinMemoryBytes)
-            return new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
-                $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in");
+            return (new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
+                $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in"), null);
 
         var input = Encoding.UTF8.GetBytes(test.Input);
-        using var run = await sandbox.RunAsync(new SandboxSpec
+        var spec = new SandboxSpec
         {
-            Command = language.RunCommand(limits.MemoryBytes),
+            Command = language.RunCommand(limits.MemoryBytes, runOptions.Arguments),
             With = language.RunWith,
             WorkDir = null, // a fresh, empty /box for every test
             Binds = [new BindMount(program.Volume.HostPath, Language.ProgramDirectory)],
@@ -162,11 +171,29 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             Limits = sandboxLimits,
             Stdin = SandboxInput.FromBytes(input),
             CaptureOutput = true,
-        }, cancellationToken);
+            StderrToStdout = runOptions.RedirectStderrToStdout,
+        };
+        // Several runs (Judge0's number_of_runs) report the average time and memory; the last run's outcome stands.
+        var run = await sandbox.RunAsync(spec, cancellationToken);
+        long cpuTimeMs = run.CpuTimeMs, wallTimeMs = run.WallTimeMs, peakMemoryBytes = run.PeakMemoryBytes;
+        var runs = 1;
+        for (; runs < runOptions.Runs && run.Status == SandboxStatus.Ok; runs++)
+        {
+            run.Dispose();
+            run = await sandbox.RunAsync(spec, cancellationToken);
+            cpuTimeMs += run.CpuTimeMs;
+            wallTimeMs += run.WallTimeMs;
+            peakMemoryBytes += run.PeakMemoryBytes;
+        }
+        using var last = run;
+        run = run with { CpuTimeMs = cpuTimeMs / runs, WallTimeMs = wallTimeMs / runs, PeakMemoryBytes = peakMemoryBytes / runs };
 
-        // Only the start of the output is read to be stored; the checker reads it through.
-        var stdout = Start(run.Stdout, options.StoredOutputBytes, out var stdoutCut);
-        var stderr = Start(run.Stderr, options.StoredOutputBytes, out var stderrCut);
+        // Only the start of the output is read to be stored (all of it, up to the output limit, when it is kept);
+        // the checker reads it through.
+        var readBytes = runOptions.KeepOutput ? (int)Math.Max(options.StoredOutputBytes, limits.OutputBytes) : options.StoredOutputBytes;
+        var stdout = Start(run.Stdout, readBytes, out var stdoutCut);
+        var stderr = Start(run.Stderr, readBytes, out var stderrCut);
+        var output = runOptions.KeepOutput ? new RunOutput(stdout, stderr) : null;
 
         var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
         var (verdict, message) = VerdictRules.ForRun(run, language.ReportedOutOfMemory(run, storedStderr.Text)) is { } failed
@@ -176,8 +203,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
-        return new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
-            run.ExitCode, run.Signal, storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message);
+        return (new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
+            run.ExitCode, run.Signal, storedStdout.Text, storedStdout.Truncated, storedStderr.Text, storedStderr.Truncated, message), output);
     }
 
     /// <param name="output">The program's stdout.</param>
