@@ -81,6 +81,22 @@ public sealed class StdioTests(SandboxFixture sandbox)
     }
 
     [Fact]
+    public void Stderr_merged_into_stdout_is_one_output_in_the_order_written()
+    {
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = [sandbox.CompileC(Programs.Interleaves)],
+            Limits = Limits,
+            CaptureOutput = true,
+            StderrToStdout = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.Ok, result);
+        Assert.Equal("out 1\nerr 2\nout 3\n", ReadAll(result.Stdout!));
+        Assert.Null(result.Stderr);
+    }
+
+    [Fact]
     public void Stdin_given_both_as_a_host_file_and_as_bytes_is_refused_before_anything_starts()
     {
         var error = Assert.Throws<SandboxSpecException>(() => sandbox.Runner.Run(new SandboxSpec
@@ -101,6 +117,11 @@ public sealed class StdioTests(SandboxFixture sandbox)
 
     private static class Programs
     {
+        public const string Interleaves = """
+            #include <unistd.h>
+            int main(void) { write(1, "out 1\n", 6); write(2, "err 2\n", 6); write(1, "out 3\n", 6); return 0; }
+            """;
+
         /// <summary>Tries to change its stdin, then reads it from the start.</summary>
         public const string TamperWithStdin = """
             #include <stdio.h>
