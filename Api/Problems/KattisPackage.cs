@@ -75,9 +75,8 @@ public static class KattisPackage
         {
             foreach (var entry in entries)
                 AddEntry(entry);
-            var config = Yaml("problem.yaml");
-            if (config is null)
-                return null;
+            // A problem.yaml that does not read still leaves the rest of the package to check.
+            var config = Yaml("problem.yaml") ?? new YamlMappingNode();
 
             var version = Scalar(config, "problem_format_version", "problem.yaml") ?? Legacy;
             if (version is not (Legacy or Draft))
@@ -117,16 +116,15 @@ public static class KattisPackage
         /// <summary>Files by their path in the package; refuses what could reach outside it or is not a plain file.</summary>
         private void AddEntry(ZipArchiveEntry entry)
         {
-            var path = entry.FullName[root.Length..];
-            // The top three bits of a Unix mode in the high half of the external attributes: 0b101 is a symbolic link.
-            if (((entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
-                Fault(path, "is a symbolic link; a package holds plain files only.");
-            else if (entry.FullName.Contains('\\') || entry.FullName.StartsWith('/') || entry.FullName.Split('/').Any(part => part is ".." or "."))
+            if (entry.FullName.Contains('\\') || entry.FullName.StartsWith('/') || entry.FullName.Split('/').Any(part => part is ".." or "."))
                 Fault(entry.FullName, "has a path that leaves the package (an absolute path, '..', '.' or a backslash).");
             else if (!entry.FullName.StartsWith(root, StringComparison.Ordinal))
                 Fault(entry.FullName, $"is outside the package's one top folder '{root.TrimEnd('/')}'.");
+            // The file type bits of a Unix mode, kept in the high half of the external attributes: 0xA000 is a symbolic link.
+            else if (((entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
+                Fault(entry.FullName[root.Length..], "is a symbolic link; a package holds plain files only.");
             else if (!entry.FullName.EndsWith('/'))
-                files[path] = entry;
+                files[entry.FullName[root.Length..]] = entry;
         }
 
         private string? NameOf(YamlMappingNode config)
@@ -261,19 +259,21 @@ public static class KattisPackage
             void Walk(string group, GroupSettings settings, bool sample)
             {
                 var prefix = group + "/";
-                var items = new SortedSet<string>(StringComparer.Ordinal);
+                // Test names and subgroup names in one ordinal order (a test and a group may share a name: the test first).
+                var items = new SortedSet<(string Name, bool IsGroup)>(Comparer<(string Name, bool IsGroup)>.Create((a, b) =>
+                    string.CompareOrdinal(a.Name, b.Name) is var byName and not 0 ? byName : a.IsGroup.CompareTo(b.IsGroup)));
                 foreach (var name in files.Keys.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p[prefix.Length..]))
                 {
                     if (name.Split('/') is [var subgroup, _, ..])
-                        items.Add(subgroup + "/");
+                        items.Add((subgroup, true));
                     else if (name.EndsWith(".in", StringComparison.Ordinal) || name.EndsWith(".ans", StringComparison.Ordinal))
-                        items.Add(name[..name.LastIndexOf('.')]);
+                        items.Add((name[..name.LastIndexOf('.')], false));
                 }
-                foreach (var item in items)
+                foreach (var (item, isGroup) in items)
                 {
-                    if (item.EndsWith('/'))
+                    if (isGroup)
                     {
-                        var sub = prefix + item.TrimEnd('/');
+                        var sub = prefix + item;
                         Walk(sub, Settings(sub, settings with { AcceptScoreSetHere = false }), sample);
                         continue;
                     }
@@ -334,7 +334,8 @@ public static class KattisPackage
                     case "grading" when text != "default":
                         Fault(path, $"grading '{text}' is not supported yet: custom graders come later.");
                         break;
-                    case "on_reject" or "range" or "reject_score" or "accept" or "input_validator_flags" or "input_validator_args" or "grading" or "static_validation":
+                    case "on_reject" or "range" or "reject_score" or "accept" or "input_validator_flags" or "input_validator_args" or "grading" or "static_validation"
+                        or "full_feedback" or "input_visualizer_args" or "output_visualizer_args":
                         break; // see docs/problem-packages.md: what these do here
                     default:
                         Fault(path, $"unknown key '{key}'.");
