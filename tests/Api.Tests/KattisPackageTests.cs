@@ -161,6 +161,30 @@ public sealed class KattisPackageTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Problem_yaml_that_is_not_yaml_is_named_along_with_the_faults_in_the_data()
+    {
+        using var zip = Zip(("problem.yaml", "name: [unclosed\n"), ("data/secret/1.in", "1"));
+
+        var errors = await RefusedAsync(zip);
+
+        Assert.Contains("is not valid YAML (line ", Assert.Single(errors["file:problem.yaml"]));
+        Assert.Contains("has no 1.ans", Assert.Single(errors["file:data/secret/1.in"]));
+    }
+
+    [Fact]
+    public async Task A_group_is_ordered_by_its_own_name_among_the_tests_beside_it()
+    {
+        using var zip = Zip(("problem.yaml", "name: order\n"),
+            ("data/secret/a.b.in", "ab"), ("data/secret/a.b.ans", "ab"),
+            ("data/secret/a/1.in", "a1"), ("data/secret/a/1.ans", "a1"),
+            ("data/secret/B.in", "B"), ("data/secret/B.ans", "B"));
+
+        var created = await UploadAsync(zip);
+
+        Assert.Equal(["B", "a1", "ab"], (await TestsAsync(created.Id)).Select(t => t.Item2));
+    }
+
+    [Fact]
     public async Task Symbolic_link_in_a_package_is_refused()
     {
         using var zip = Zip(("problem.yaml", "name: links\n"), ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
