@@ -1,10 +1,12 @@
 namespace Judge.Data;
 
 /// <summary>A row of <c>problem_tests</c> or <c>submission_tests</c>. A null expected output (a submission's only) makes a
-/// plain run: accepted on a clean exit.</summary>
-public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points);
+/// plain run: accepted on a clean exit. Group: the test group a Kattis package put it in (<c>sample</c>,
+/// <c>secret/group1</c>, ...); null for tests without groups.</summary>
+public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points, string? Group = null);
 
-/// <summary>A row of <c>test_results</c>: what the Worker writes, and the Api shows with the outputs cut to a preview.</summary>
+/// <summary>A row of <c>test_results</c>: what the Worker writes, and the Api shows with the outputs cut to a preview (with
+/// the group of the problem's test it ran, read from <c>problem_tests</c>).</summary>
 public sealed record TestResult(
     int Index,
     Verdict Verdict,
@@ -17,4 +19,5 @@ public sealed record TestResult(
     bool StdoutTruncated,
     string Stderr,
     bool StderrTruncated,
-    string? Message);
+    string? Message,
+    string? Group = null);

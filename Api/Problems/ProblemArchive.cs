@@ -70,12 +70,12 @@ public static partial class ProblemArchive
         }
     }
 
-    private static bool IsIgnorable(ZipArchiveEntry entry) =>
+    internal static bool IsIgnorable(ZipArchiveEntry entry) =>
         entry.FullName.EndsWith('/') // a folder
         || entry.Name.StartsWith('.')
         || entry.FullName.StartsWith("__MACOSX/", StringComparison.Ordinal);
 
-    private static string? ReadText(ZipArchiveEntry entry, long maxBytes, string field, ValidationErrors errors)
+    internal static string? ReadText(ZipArchiveEntry entry, long maxBytes, string field, ValidationErrors errors)
     {
         if (entry.Length > maxBytes)
         {

@@ -25,6 +25,7 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
             Inputs = problem.Tests.Select(t => t.Input).ToArray(),
             ExpectedOutputs = problem.Tests.Select(t => t.ExpectedOutput ?? "").ToArray(),
             Points = problem.Tests.Select(t => t.Points).ToArray(),
+            Groups = problem.Tests.Select(t => t.Group).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
@@ -34,9 +35,10 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         """;
 
     private const string InsertTestsSql = """
-        INSERT INTO problem_tests (problem_id, index, input, expected_output, points)
-        SELECT @Id, t.index, t.input, t.expected_output, t.points
-        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[]) AS t(index, input, expected_output, points)
+        INSERT INTO problem_tests (problem_id, index, input, expected_output, points, test_group)
+        SELECT @Id, t.index, t.input, t.expected_output, t.points, t.test_group
+        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[], @Groups::text[])
+             AS t(index, input, expected_output, points, test_group)
         """;
 
     public async Task<Limits?> GetLimitsAsync(Guid id, CancellationToken cancellationToken)

@@ -39,7 +39,8 @@ public static class ProblemsApi
 
     /// <summary>
     /// Multipart form: <c>name</c>, optional <c>limits</c> and <c>checker</c> as JSON strings, and <c>file</c>,
-    /// a zip of <c>N.in</c>/<c>N.out</c> pairs (each test worth one point).
+    /// a zip of <c>N.in</c>/<c>N.out</c> pairs (each test worth one point), or a Kattis problem package
+    /// (<see cref="KattisPackage"/>: its name unless the form gives one, its limits over the form's, its own checker).
     /// </summary>
     public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> UploadProblem(
         [FromForm] string? name, [FromForm] string? limits, [FromForm] string? checker, IFormFile? file,
@@ -53,8 +54,19 @@ public static class ProblemsApi
         if (file is null)
             errors.Add("file", "A zip of N.in/N.out pairs is required.");
         else
+        {
+            bool isKattis;
+            KattisProblem? kattis;
             await using (var zip = file.OpenReadStream())
-                tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
+                isKattis = KattisPackage.TryRead(zip, limitsRequest, services.Options.Value, "file", errors, out kattis);
+            if (isKattis && checkerRequest is not null)
+                errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
+            if (kattis is not null)
+                (name, limitsRequest, checkerRequest, tests) = (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests);
+            else if (!isKattis)
+                await using (var zip = file.OpenReadStream())
+                    tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
+        }
 
         var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language], cancellationToken);
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)

@@ -100,11 +100,14 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
                limits::text AS limits, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt
         FROM submissions WHERE id = @id;
 
-        SELECT index, verdict, cpu_time_ms AS cpuTimeMs, wall_time_ms AS wallTimeMs, memory_kb AS memoryKb, exit_code AS exitCode, signal,
-               left(stdout, @PreviewChars) AS stdout, stdout_truncated OR length(stdout) > @PreviewChars AS stdoutTruncated,
-               left(stderr, @PreviewChars) AS stderr, stderr_truncated OR length(stderr) > @PreviewChars AS stderrTruncated,
-               message
-        FROM test_results WHERE submission_id = @id ORDER BY index;
+        SELECT r.index, r.verdict, r.cpu_time_ms AS cpuTimeMs, r.wall_time_ms AS wallTimeMs, r.memory_kb AS memoryKb, r.exit_code AS exitCode, r.signal,
+               left(r.stdout, @PreviewChars) AS stdout, r.stdout_truncated OR length(r.stdout) > @PreviewChars AS stdoutTruncated,
+               left(r.stderr, @PreviewChars) AS stderr, r.stderr_truncated OR length(r.stderr) > @PreviewChars AS stderrTruncated,
+               r.message, t.test_group AS "group"
+        FROM test_results r
+        JOIN submissions s ON s.id = r.submission_id
+        LEFT JOIN problem_tests t ON t.problem_id = s.problem_id AND t.index = r.index
+        WHERE r.submission_id = @id ORDER BY r.index;
         """;
 
     private sealed record SubmissionRow(

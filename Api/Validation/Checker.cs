@@ -2,7 +2,9 @@ using Judge.Data;
 
 namespace Judge.Api.Validation;
 
-public sealed record CheckerRequest(string? Kind, double? Epsilon, string? Source, string? Language);
+/// <summary>Flags: for kind <c>kattis</c>, the default output validator's arguments as a Kattis package writes them
+/// (<c>"case_sensitive float_tolerance 1e-6"</c>).</summary>
+public sealed record CheckerRequest(string? Kind, double? Epsilon, string? Source, string? Language, string? Flags = null);
 
 public static class CheckerRules
 {
@@ -25,13 +27,18 @@ public static class CheckerRules
                 errors.Add($"{field}.epsilon", "Must be a finite number, zero or more.");
         }
 
+        if (requested.Flags is not null && kind != CheckerKind.Kattis)
+            errors.Add($"{field}.flags", "Only the kattis checker takes flags.");
+
         if (kind != CheckerKind.Custom)
         {
             if (requested.Source is not null)
                 errors.Add($"{field}.source", "Only a custom checker takes a source.");
             if (requested.Language is not null)
                 errors.Add($"{field}.language", "Only a custom checker takes a language.");
-            return new CheckerSpec(kind, requested.Epsilon);
+            return kind == CheckerKind.Kattis
+                ? new CheckerSpec(kind, Kattis: KattisValidatorFlags.Parse(requested.Flags, $"{field}.flags", errors))
+                : new CheckerSpec(kind, requested.Epsilon);
         }
 
         if (string.IsNullOrWhiteSpace(requested.Source))

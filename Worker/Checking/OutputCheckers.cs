@@ -16,7 +16,7 @@ namespace Judge.Worker.Checking;
 /// Whitespace is ASCII whitespace (space, \t, \n, \v, \f, \r): no byte of a multi-byte character is whitespace, so
 /// scanning needs no decoding (the string checkers before also took U+00A0 and the other Unicode spaces for it).
 /// </summary>
-public static class OutputCheckers
+public static partial class OutputCheckers
 {
     private const int ShownChars = 60;
 
@@ -37,6 +37,7 @@ public static class OutputCheckers
         CheckerKind.Lines => Lines(output, expected),
         CheckerKind.Tokens => Tokens(output, expected),
         CheckerKind.Float => Float(output, expected, spec.Epsilon ?? CheckerSpec.DefaultEpsilon),
+        CheckerKind.Kattis => Kattis(output, expected, spec.Kattis ?? KattisFlags.Default),
         _ => throw new ArgumentException($"checker '{spec.Kind}' is not a built-in one", nameof(spec)),
     };
 

@@ -52,9 +52,9 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
                p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions
         FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
 
-        SELECT index, input, expected_output AS ExpectedOutput, points FROM submission_tests WHERE submission_id = @id
+        SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
         UNION ALL
-        SELECT t.index, t.input, t.expected_output, t.points
+        SELECT t.index, t.input, t.expected_output, t.points, t.test_group
         FROM problem_tests t JOIN submissions s ON s.problem_id = t.problem_id WHERE s.id = @id
         ORDER BY index;
         """;

@@ -1,0 +1,66 @@
+using System.IO.Compression;
+using System.Text;
+using Judge.Api.Problems;
+using Judge.Api.Validation;
+using Judge.Sandbox;
+using Judge.Worker.Languages;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Judge.Worker.Tests;
+
+/// <summary>A Kattis package stored as the Api stores an upload, judged by the default output validator in the real sandbox.</summary>
+[Collection(PostgresCollection.Name)]
+public class KattisJudgingTests(PostgresFixture postgres)
+{
+    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
+        .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
+
+    private static readonly ISandbox Sandbox = new SandboxRunner();
+
+    [Fact]
+    public async Task A_package_with_a_float_tolerance_accepts_other_formatting_and_rejects_a_number_out_of_tolerance()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertPackageAsync(worker,
+            ("thirds/problem.yaml", "name: Thirds\nvalidator_flags: float_tolerance 1e-6\n"),
+            ("thirds/data/sample/1.in", "1 3\n"), ("thirds/data/sample/1.ans", "Ratio 0.333333\n"),
+            ("thirds/data/secret/1.in", "2 3\n"), ("thirds/data/secret/1.ans", "ratio 6.666666667E-1\n"),
+            ("thirds/data/secret/2.in", "1 7\n"), ("thirds/data/secret/2.ans", "RATIO 0.142857142857\n"));
+        // Prints 0.3333333333333333, 0.6666666666666666 and 0.14285714285714285, in its own case.
+        var exact = await worker.InsertSubmissionAsync("python3", "a, b = map(int, input().split())\nprint('ratio', a / b)\n", problemId: problem);
+        // Right to 1e-4 only: beyond the tolerance on every test.
+        var rounded = await worker.InsertSubmissionAsync("python3", "a, b = map(int, input().split())\nprint('ratio', f'{a / b:.4f}')\n", problemId: problem);
+
+        await worker.JudgeAsync(exact);
+        await worker.JudgeAsync(rounded);
+
+        var accepted = await worker.SubmissionAsync(exact);
+        Assert.True(accepted.Verdict == "AC", $"{accepted.Verdict}: {accepted.Message} {accepted.CompileOutput} " +
+            string.Join(" | ", (await worker.TestResultsAsync(exact)).Select(t => $"{t.Verdict} {t.Message} {t.Stderr}")));
+        Assert.Equal(2, accepted.Score); // the sample scores nothing
+        var rejected = await worker.TestResultsAsync(rounded);
+        Assert.Equal(["WA", "WA", "WA"], rejected.Select(t => t.Verdict));
+        Assert.Contains("absolute error", rejected[1].Message);
+        Assert.Equal(0, (await worker.SubmissionAsync(rounded)).Score);
+    }
+
+    /// <summary>Reads the package and stores the problem as <c>POST /problems/upload</c> does (its reader, validation and store).</summary>
+    private static async Task<Guid> InsertPackageAsync(WorkerHarness worker, params (string Name, string Content)[] files)
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, content) in files)
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write(Encoding.UTF8.GetBytes(content));
+            }
+        zip.Position = 0;
+        var errors = new ValidationErrors();
+        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, "file", errors, out var package), "not read as a Kattis package");
+        var problem = package is null ? null
+            : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
+        Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        await new ProblemStore(worker.Database).InsertAsync(problem, CancellationToken.None);
+        return problem.Id;
+    }
+}
