@@ -100,8 +100,9 @@ internal static class CommandLine
     ];
 
     /// <summary>Every option by each of its names ("--help" and "-h").</summary>
-    static readonly Dictionary<string, RunOption> ByName =
-        Options.SelectMany(o => o.Option.Aliases.Prepend(o.Name), (option, name) => (option, name)).ToDictionary(x => x.name, x => x.option);
+    static readonly Dictionary<string, RunOption> ByName = Options
+        .SelectMany(o => o.Option.Aliases.Append(o.Name).Select(name => KeyValuePair.Create(name, o)))
+        .ToDictionary();
 
     static readonly Command Run = WithOptions(new Command("run"));
     static readonly Command Check = new("check");
@@ -124,7 +125,8 @@ internal static class CommandLine
             return new ShowHelp();
 
         var command = result.CommandResult.Command;
-        if (command == Root)
+        // The tokenizer takes a leading "[word]" for a directive, defined or not, and passes over it.
+        if (command == Root || result.Tokens.Any(token => token.Type == TokenType.Directive))
             throw new UsageException($"unknown command \"{args[0]}\": use run or check");
         if (command == Check && result.UnmatchedTokens.Count > 0)
             throw new UsageException($"check: unexpected argument \"{result.UnmatchedTokens[0]}\"");
