@@ -300,6 +300,7 @@ public sealed class CommandLineTests
     {
         Assert.Equal("unknown command \"--version\": use run or check", UsageError("--version"));
         Assert.Equal("unknown command \"[diagram]\": use run or check", UsageError("[diagram]", "run"));
+        Assert.Equal("unknown command \"judge-sandbox\": use run or check", UsageError("judge-sandbox", "run"));
         Assert.Equal("unknown command \"-?\": use run or check", UsageError("-?"));
         Assert.Equal("unknown option -?", UsageError("run", "-?"));
         Assert.Equal("check: unexpected argument \"--help\"", UsageError("check", "--help"));
