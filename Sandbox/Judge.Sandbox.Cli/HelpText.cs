@@ -2,7 +2,11 @@ using System.Text;
 
 namespace Judge.Sandbox.Cli;
 
-/// <summary>The whole --help text. Option lines come from <see cref="CommandLine.Options"/>, so every option is documented where it is defined.</summary>
+/// <summary>
+/// The whole --help text. Option lines come from <see cref="CommandLine.Options"/>, so every option is documented where
+/// it is defined. Written here rather than by System.CommandLine's help action: its layout has no option groups and
+/// no place for the value syntax, exit statuses and result fields below, and this text is what users already know.
+/// </summary>
 internal static class HelpText
 {
     const string Header = """
@@ -52,8 +56,8 @@ internal static class HelpText
             text.Append('\n').Append(group.Key).Append(":\n");
             foreach (var option in group)
             {
-                var usage = option.Value is null ? option.Name : $"{option.Name} {option.Value}";
-                text.Append($"  {usage,-24} {option.Help}\n");
+                var usage = option.Option.HelpName is { } value ? $"{option.Name} {value}" : option.Name;
+                text.Append($"  {usage,-24} {option.Option.Description}\n");
             }
         }
         return text.Append('\n').Append(Footer).Append('\n').ToString();

@@ -3,10 +3,14 @@ using System.Text.RegularExpressions;
 
 namespace Judge.Sandbox.Cli;
 
-/// <summary>An option value that does not parse; <see cref="CommandLine"/> adds the option's name.</summary>
+/// <summary>An option value that does not parse; <see cref="CommandLine"/> reports it as a parse error of that option, which adds the option's name.</summary>
 internal sealed class BadValueException(string message) : Exception(message);
 
-/// <summary>Parsers for option values. Strict: anything they do not recognise is refused, never guessed.</summary>
+/// <summary>
+/// Parsers for option values, plugged into System.CommandLine as custom parsers: its converters know no sizes with
+/// binary suffixes (64M) or seconds with fractions (0.5 as a TimeSpan), and would accept what these refuse (signs,
+/// exponents, culture-specific forms). Strict: anything they do not recognise is refused, never guessed.
+/// </summary>
 internal static partial class Values
 {
     /// <summary>Bytes: "4096", or a whole number with K, M or G (powers of 1024, any case): "256M".</summary>
@@ -56,6 +60,10 @@ internal static partial class Values
         return count;
     }
 
+    /// <summary>A host path, made absolute against the current directory.</summary>
+    public static string HostPath(string text) =>
+        text.Length == 0 ? throw new BadValueException("\"\" is not a path") : Path.GetFullPath(text);
+
     /// <summary>"SRC:DST", "SRC:DST:ro" or "SRC:DST:rw". SRC is a host path (made absolute); DST is checked by the spec validator.</summary>
     public static BindMount Bind(string text)
     {
@@ -68,7 +76,16 @@ internal static partial class Values
             "ro" => false,
             _ => throw new BadValueException($"\"{parts[2]}\" in \"{text}\" is neither rw nor ro"),
         } : false;
-        return new BindMount(Path.GetFullPath(parts[0]), parts[1], writable);
+        return new BindMount(HostPath(parts[0]), parts[1], writable);
+    }
+
+    /// <summary>"NAME=VALUE"; the value may hold more "=" signs.</summary>
+    public static KeyValuePair<string, string> Assignment(string text)
+    {
+        var eq = text.IndexOf('=');
+        if (eq <= 0)
+            throw new BadValueException($"\"{text}\" is not NAME=VALUE");
+        return new(text[..eq], text[(eq + 1)..]);
     }
 
     public static NetworkMode Network(string text) => text switch

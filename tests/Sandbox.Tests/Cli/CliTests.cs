@@ -177,4 +177,48 @@ public sealed class CliTests : IDisposable
         Assert.Contains(lines, l => l.StartsWith("ok") && l.Contains("user namespaces:"));
         Assert.Equal(HostCheck.Run().Count, lines.Count(l => !l.TrimStart().StartsWith("fix:")));
     }
+
+    [Fact]
+    public void An_unknown_option_exits_2_names_it_and_runs_nothing()
+    {
+        Assert.Equal(2, Execute(Result(SandboxStatus.Ok), "run", "--memroy", "1M", "/bin/true"));
+        Assert.Equal("judge-sandbox: unknown option --memroy\nTry 'judge-sandbox --help'.\n", _error.ToString());
+        Assert.Empty(_specsRun);
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("help")]
+    [InlineData("run", "--time", "1", "--help")]
+    public void Every_way_of_asking_for_help_prints_the_whole_help_and_exits_0(params string[] args)
+    {
+        Assert.Equal(0, Execute(Result(SandboxStatus.Ok), args));
+        Assert.Equal(HelpText.Text, _output.ToString());
+        Assert.Empty(_specsRun);
+    }
+
+    [Fact]
+    public void The_help_names_every_option_that_run_accepts()
+    {
+        Execute(Result(SandboxStatus.Ok), "--help");
+        var help = _output.ToString();
+        foreach (var option in CommandLine.Options)
+        {
+            Assert.Contains($"\n  {option.Name} ", help);
+            foreach (var name in option.Option.Aliases.Append(option.Name))
+            {
+                var error = new StringWriter();
+                SandboxCli.Execute(["run", name], TextWriter.Null, error, _ => Result(SandboxStatus.Ok));
+                Assert.DoesNotContain("unknown option", error.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Help_after_the_command_is_the_programs_argument()
+    {
+        Assert.Equal(0, Execute(Result(SandboxStatus.Ok), "run", "--quiet", "/bin/echo", "--help"));
+        Assert.Equal(["/bin/echo", "--help"], Assert.Single(_specsRun).Command);
+        Assert.Empty(_output.ToString());
+    }
 }

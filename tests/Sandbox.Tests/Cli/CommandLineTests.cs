@@ -228,4 +228,82 @@ public sealed class CommandLineTests
         foreach (var group in new[] { "Filesystem:", "Limits:", "Input and output:", "Other:", "Examples:" })
             Assert.Contains($"\n{group}\n", help);
     }
+
+    [Fact]
+    public void Option_values_may_also_be_attached_with_a_colon_as_system_commandline_reads_them()
+    {
+        var run = ParseRun("--memory:64M", "--bind:/srv:/data", "/bin/true");
+        Assert.Equal(64L << 20, run.Spec.Limits.MemoryBytes);
+        Assert.Equal([new BindMount("/srv", "/data")], run.Spec.Binds);
+    }
+
+    [Fact]
+    public void An_empty_attached_value_is_the_value_and_leaves_the_next_argument_alone()
+    {
+        var run = ParseRun("--cwd=", "--quiet", "/bin/true");
+        Assert.Equal("", run.Spec.Cwd);
+        Assert.True(run.Quiet);
+        Assert.Equal(["/bin/true"], run.Spec.Command);
+        Assert.Equal("--stack: \"\" is not a size (use e.g. 256M)", UsageError("run", "--stack=", "/bin/true"));
+    }
+
+    [Theory]
+    [InlineData("--as-root=yes")]
+    [InlineData("--quiet:1")]
+    [InlineData("--help=all")]
+    public void A_flag_given_an_attached_value_is_a_usage_error_even_where_a_value_is_due(string flag)
+    {
+        var name = flag[..flag.IndexOfAny(['=', ':'])];
+        Assert.Equal($"{name}: takes no value", UsageError("run", flag, "/bin/true"));
+        Assert.Equal($"{name}: takes no value", UsageError("run", "--stdout", flag, "/bin/true"));
+    }
+
+    [Theory]
+    [InlineData("--workdir")]
+    [InlineData("--with")]
+    [InlineData("--stdin")]
+    [InlineData("--result")]
+    public void An_empty_host_path_is_a_usage_error(string option) =>
+        Assert.Equal($"{option}: \"\" is not a path", UsageError("run", option, "", "/bin/true"));
+
+    [Fact]
+    public void A_value_that_reads_as_an_option_with_its_value_or_as_double_dash_leaves_the_option_without_one()
+    {
+        Assert.Equal("--stdout: needs a value (FILE)", UsageError("run", "--stdout", "--", "/bin/true"));
+        Assert.Equal("--env: needs a value (K=V)", UsageError("run", "--env", "A=1", "--env"));
+        Assert.Equal("--stdin", ParseRun("--cwd", "--stdin", "/bin/true").Spec.Cwd); // a bare option name is still a value
+    }
+
+    [Fact]
+    public void A_flag_given_twice_is_a_usage_error() =>
+        Assert.Equal("--quiet: given more than once", UsageError("run", "--quiet", "--quiet", "/bin/true"));
+
+    [Fact]
+    public void At_signs_are_plain_arguments_not_response_files()
+    {
+        var run = ParseRun("--stdin", "@in", "@prog", "@arg");
+        Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "@in"), run.Spec.StdinPath);
+        Assert.Equal(["@prog", "@arg"], run.Spec.Command);
+    }
+
+    [Fact]
+    public void Help_before_the_command_wins_and_after_it_belongs_to_the_program()
+    {
+        Assert.IsType<ShowHelp>(CommandLine.Parse(["run", "--memory", "12Q", "-h"]));
+        Assert.IsType<ShowHelp>(CommandLine.Parse(["-h"]));
+        Assert.IsType<ShowHelp>(CommandLine.Parse(["help", "run"]));
+        Assert.Equal(["/bin/ls", "--help"], ParseRun("/bin/ls", "--help").Spec.Command);
+    }
+
+    [Fact]
+    public void The_librarys_own_version_option_help_aliases_and_directives_are_not_accepted()
+    {
+        Assert.Equal("unknown command \"--version\": use run or check", UsageError("--version"));
+        Assert.Equal("unknown command \"[diagram]\": use run or check", UsageError("[diagram]", "run"));
+        Assert.Equal("unknown command \"judge-sandbox\": use run or check", UsageError("judge-sandbox", "run"));
+        Assert.Equal("unknown command \"-?\": use run or check", UsageError("-?"));
+        Assert.Equal("unknown option -?", UsageError("run", "-?"));
+        Assert.Equal("check: unexpected argument \"--help\"", UsageError("check", "--help"));
+        Assert.Equal(["/h"], ParseRun("/h").Spec.Command);
+    }
 }
