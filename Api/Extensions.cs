@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Judge.Api.Health;
 using Judge.Api.Languages;
+using Judge.Api.Observability;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
 using Judge.Data;
@@ -52,6 +53,7 @@ public static class Extensions
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi();
+        builder.AddApiObservability();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app) =>
@@ -71,5 +73,6 @@ public static class Extensions
         v1.MapLanguagesApi();
         v1.MapHealthApi();
         app.MapOpenApi();
+        app.MapMetrics();
     }
 }

@@ -5,6 +5,7 @@ using Judge.Worker.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
 using Judge.Worker.Messaging;
+using Judge.Worker.Observability;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public static class Extensions
     {
         builder.Services.AddJudging(builder.Configuration);
         builder.Services.AddSingleton(new SandboxRunner(builder.Configuration.GetSection("Sandbox").Get<SandboxOptions>() ?? new SandboxOptions()));
-        builder.Services.AddSingleton<ISandbox, RunnerSandbox>();
+        builder.Services.AddSingleton<ISandbox>(provider => new MeasuredSandbox(new RunnerSandbox(provider.GetRequiredService<SandboxRunner>())));
         // Registered before the bus, so it runs before the first message is consumed.
         builder.Services.AddHostedService<SandboxStartup>();
         builder.Services.AddHostedService<LanguageAdvertiser>();
@@ -41,6 +42,7 @@ public static class Extensions
             // On shutdown, judging in progress is cancelled after this long; its message goes back to the broker.
             host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
         });
+        builder.AddWorkerObservability();
         return builder;
     }
 

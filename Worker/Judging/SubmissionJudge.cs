@@ -3,6 +3,7 @@ using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Checking;
 using Judge.Worker.Languages;
+using Judge.Worker.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -106,6 +107,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         SafeFiles.WriteNewFile(directory, language.SourceFile, sourceBytes);
         if (language.Compile is null)
             return new Compilation(directory, null, sourceBytes.Length);
+        using var span = WorkerTelemetry.Source.StartActivity($"compile {name}");
 
         var result = await RunAsync(new SandboxSpec
         {
@@ -146,6 +148,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             return new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
                 $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in");
 
+        using var span = WorkerTelemetry.Source.StartActivity($"test {test.Index}");
         var input = Encoding.UTF8.GetBytes(test.Input);
         var prefix = $"test-{test.Index}";
         SafeFiles.WriteNewFile(workspace.Scratch, $"{prefix}.in", input);
