@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
@@ -31,7 +30,7 @@ public sealed partial class RunScriptTests
         {
             ["JUDGE_EXTERNAL_SERVICES"] = "1",
             ["JUDGE_NO_BUILD"] = "1", // built with this project (its references)
-            ["CONFIGURATION"] = Configuration(),
+            ["CONFIGURATION"] = Repository.Configuration,
             ["JUDGE_API_URL"] = apiUrl,
             ["ConnectionStrings__Judge"] = database.ConnectionString,
             ["RabbitMq__VirtualHost"] = virtualHost.Name,
@@ -114,7 +113,7 @@ public sealed partial class RunScriptTests
     {
         var start = new ProcessStartInfo("setsid")
         {
-            WorkingDirectory = RepositoryRoot(),
+            WorkingDirectory = Repository.Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true, // not the test host's: run.sh must not wait on a terminal
@@ -152,14 +151,6 @@ public sealed partial class RunScriptTests
         }
         throw new TimeoutException(script.Explain($"gave up waiting for {what}"));
     }
-
-    /// <summary>The Api's built dll is <c>ROOT/Api/bin/CONFIGURATION/net10.0/Judge.Api.dll</c> (recorded at build time).</summary>
-    private static DirectoryInfo ApiOutput() => new FileInfo(typeof(JudgeStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .First(a => a.Key == "JudgeApiDll").Value!).Directory!;
-
-    private static string Configuration() => ApiOutput().Parent!.Name;
-
-    private static string RepositoryRoot() => ApiOutput().Parent!.Parent!.Parent!.Parent!.FullName;
 
     private static bool IsRunning(int pid) =>
         File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
