@@ -11,10 +11,11 @@ export DOTNET_NOLOGO := 1
 export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-vm run bench services services-stop services-status clean distclean
+.PHONY: help build test test-vm run worker bench services services-stop services-status clean distclean
 
 help:
-	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker"
+	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker, restarting either if it dies"
+	@echo "make worker           one more Worker against the services make run started (another terminal)"
 	@echo "make test             start PostgreSQL and RabbitMQ, run every test project, then the sandbox's tests in a cgroup v2 VM"
 	@echo "make test-vm          only the sandbox's tests in a VM: Debian 12's kernel, cgroup v2 alone (scripts/vm-test.sh)"
 	@echo "make build            build the solution ($(CONFIGURATION))"
@@ -36,6 +37,9 @@ test-vm:
 
 run:
 	scripts/run.sh
+
+worker:
+	scripts/run.sh worker
 
 bench: build
 	bash bench/run.sh

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Judge.Api.Health;
 using Judge.Api.Judge0;
 using Judge.Api.Languages;
+using Judge.Api.Observability;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
 using Judge.Data;
@@ -54,6 +55,7 @@ public static class Extensions
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi();
         builder.AddJudge0Api();
+        builder.AddApiObservability();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app) =>
@@ -75,5 +77,6 @@ public static class Extensions
         v1.MapHealthApi();
         app.MapOpenApi();
         app.MapJudge0Api();
+        app.MapMetrics();
     }
 }

@@ -5,6 +5,7 @@ using Judge.Worker.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
 using Judge.Worker.Messaging;
+using Judge.Worker.Observability;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public static class Extensions
             // On shutdown, judging in progress is cancelled after this long; its message goes back to the broker.
             host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
         });
+        builder.AddWorkerObservability();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Judge.Api.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Judge.Api.Submissions;
@@ -47,6 +48,7 @@ public sealed class QueuedSubmissionSweeper(
             await submissions.MarkPublishedAsync(id, cancellationToken);
             published++;
         }
+        ApiTelemetry.Republished(published);
         if (published > 0)
             logger.LogInformation("Published {Count} queued submissions again", published);
         return published;

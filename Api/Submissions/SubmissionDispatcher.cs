@@ -1,3 +1,4 @@
+using Judge.Api.Observability;
 using Judge.Contracts;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public sealed class SubmissionDispatcher(IBus bus, IOptions<JudgeOptions> option
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            ApiTelemetry.PublishFailed();
             logger.LogWarning(e, "Could not publish submission {SubmissionId}; the sweeper will publish it again", id);
             return false;
         }

@@ -1,5 +1,6 @@
 using Judge.Api.Data;
 using Judge.Api.Languages;
+using Judge.Api.Observability;
 using Judge.Api.Problems;
 using Judge.Api.Validation;
 using Judge.Data;
@@ -32,6 +33,8 @@ public static class SubmissionsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
 
         await services.Submissions.InsertAsync(submission, cancellationToken);
+        ApiTelemetry.Accepted(submission.Id, submission.Language);
+        services.Log.LogInformation("Submission {SubmissionId} queued ({Language})", submission.Id, submission.Language);
         // Watching starts before the publish: a worker may finish before the publish call returns.
         using var watch = wait == true ? services.DoneListener.WatchFor(submission.Id) : null;
         await services.Dispatcher.TryPublishAsync(submission.Id, cancellationToken);
@@ -77,4 +80,5 @@ public sealed record SubmissionServices(
     LanguageStore Languages,
     SubmissionDispatcher Dispatcher,
     SubmissionDoneListener DoneListener,
-    IOptions<JudgeOptions> Options);
+    IOptions<JudgeOptions> Options,
+    ILogger<SubmissionServices> Log);

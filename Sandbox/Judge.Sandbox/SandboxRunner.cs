@@ -110,6 +110,7 @@ public sealed class SandboxRunner : ISandbox
     {
         SpecValidator.Validate(spec);
         cancellationToken.ThrowIfCancellationRequested();
+        using var measurement = SandboxMetrics.Start();
         using var run = new RunResources();
         try
         {
@@ -117,9 +118,9 @@ public sealed class SandboxRunner : ISandbox
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CgroupException or InvalidOperationException)
         {
-            return SandboxResult.SetupError(e.Message);
+            return measurement.Record(SandboxResult.SetupError(e.Message));
         }
-        return Execute(spec, run, cancellationToken);
+        return measurement.Record(Execute(spec, run, cancellationToken));
     }
 
     /// <summary>Everything a run holds on the host, released in reverse order whatever happens.</summary>

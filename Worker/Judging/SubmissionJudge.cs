@@ -3,6 +3,7 @@ using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Checking;
 using Judge.Worker.Languages;
+using Judge.Worker.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -111,6 +112,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             volume.WriteFile(language.SourceFile, Encoding.UTF8.GetBytes(source));
             if (language.Compile is null)
                 return new Compilation(volume, null, volume.UsedBytes);
+            using var span = WorkerTelemetry.Source.StartActivity($"compile {name}");
 
             using var result = await sandbox.RunAsync(new SandboxSpec
             {
@@ -149,6 +151,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     private async Task<(TestResult, RunOutput?)> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
         Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
     {
+        using var span = WorkerTelemetry.Source.StartActivity($"test {test.Index}");
         var limits = submission.Limits;
         var runOptions = submission.Options ?? RunOptions.Default;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,

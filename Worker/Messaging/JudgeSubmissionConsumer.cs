@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Judge.Contracts;
 using Judge.Worker.Data;
 using Judge.Worker.Judging;
 using Judge.Worker.Languages;
+using Judge.Worker.Observability;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,7 @@ public sealed class JudgeSubmissionConsumer(JudgingStore store, SubmissionJudge 
         var id = context.Message.SubmissionId;
         var cancellationToken = context.CancellationToken;
 
+        WorkerTelemetry.Received(context);
         var claimed = await store.ClaimAsync(id, languages.Uncompiled, cancellationToken);
         if (claimed is null)
         {
@@ -28,11 +31,18 @@ public sealed class JudgeSubmissionConsumer(JudgingStore store, SubmissionJudge 
             return;
         }
 
+        logger.LogInformation("Submission {SubmissionId} judging ({Language})", id, claimed.Language);
+        var started = Stopwatch.GetTimestamp();
         var outcome = await judge.JudgeAsync(claimed.ToJudge(options.Value.DefaultTestLimits),
             () => store.SetRunningAsync(id, cancellationToken), cancellationToken);
 
+        WorkerTelemetry.Judged(claimed.Language, Stopwatch.GetElapsedTime(started));
+
         if (await store.FinishAsync(id, outcome, cancellationToken))
-            logger.LogInformation("Submission {SubmissionId}: {Verdict}, score {Score}", id, outcome.Verdict, outcome.Score);
+        {
+            WorkerTelemetry.Finished(claimed.Language, outcome.Verdict);
+            logger.LogInformation("Submission {SubmissionId} finished: {Verdict}, score {Score}", id, outcome.Verdict, outcome.Score);
+        }
         else
             logger.LogInformation("Submission {SubmissionId} was finished by someone else first; this verdict is dropped", id);
     }

@@ -1,5 +1,6 @@
 using Judge.Contracts;
 using Judge.Worker.Data;
+using Judge.Worker.Observability;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,10 @@ public sealed class JudgeSubmissionFaultConsumer(JudgingStore store, ILogger<Jud
             reason = reason[..2000];
 
         if (await store.MarkInternalErrorAsync(id, reason, context.CancellationToken))
-            logger.LogError("Submission {SubmissionId} marked IE: {Reason}", id, reason);
+        {
+            WorkerTelemetry.Faulted();
+            logger.LogError("Submission {SubmissionId} finished: IE after its retries: {Reason}", id, reason);
+        }
     }
 }
 
