@@ -5,7 +5,7 @@ namespace Judge.Worker.Languages;
 /// the sandbox puts each at the same path in the language's minimal image. A language whose
 /// toolchain cannot be located here is simply not in the list (the detector logs it).
 /// </summary>
-public static class LanguageCatalog
+public static partial class LanguageCatalog
 {
     private const string Multiarch = "/usr/lib/x86_64-linux-gnu";
 
@@ -46,6 +46,7 @@ public static class LanguageCatalog
         .. Pascal(),
         Bash(),
         Perl(),
+        .. FromDebian(),
     ];
 
     public static Language C() => new()

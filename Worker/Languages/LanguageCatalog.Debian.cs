@@ -1,0 +1,170 @@
+namespace Judge.Worker.Languages;
+
+/// <summary>
+/// The languages Judge0 CE offers whose toolchain Debian 12 packages (<c>scripts/languages.sh</c> installs
+/// them all). Each is found at the path Debian's package puts it; a missing one is simply not offered.
+/// The table of keys, Judge0 ids, versions and limits is in <c>docs/languages.md</c>.
+/// </summary>
+public static partial class LanguageCatalog
+{
+    public static IReadOnlyList<Language> FromDebian() =>
+    [
+        .. Go(),
+        Ruby(),
+        Php(),
+        Lua(),
+        ClangC(),
+        ClangCpp(),
+        Fortran(),
+        D(),
+        ObjectiveC(),
+        Sqlite(),
+    ];
+
+    /// <summary>
+    /// <c>go build</c> on one file, outside any module. Debian's Go 1.19 ships the standard library precompiled;
+    /// go build still reads its sources to see that it is up to date, hence the whole GOROOT (src links to
+    /// /usr/share). Its build cache goes to the compile step's /tmp, thrown away with it.
+    /// </summary>
+    public static IEnumerable<Language> Go()
+    {
+        var go = ResolveLinks("/usr/bin/go");
+        var root = go is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(go));
+        if (root is null)
+            yield break;
+        yield return new Language
+        {
+            Id = "go",
+            Name = "Go",
+            SourceFile = "main.go",
+            Compile = [$"{root}/bin/go", "build", "-o", "main", "main.go"],
+            CompileWith = [root, .. ExistingDirectories($"/usr/share/{Path.GetFileName(root)}")],
+            Environment = new Dictionary<string, string>
+            {
+                ["GOCACHE"] = "/tmp/go-cache", ["GOPATH"] = "/tmp/go", ["GO111MODULE"] = "off", ["CGO_ENABLED"] = "0",
+            },
+            Run = NativeRun,
+            // The runtime starts a thread per busy core for its scheduler and garbage collector.
+            MinRunProcesses = 32,
+            VersionCommand = [$"{root}/bin/go", "version"],
+        };
+    }
+
+    public static Language Ruby() => new()
+    {
+        Id = "ruby",
+        Name = "Ruby",
+        SourceFile = "main.rb",
+        Run = ["/usr/bin/ruby", $"{Language.ProgramDirectory}/main.rb"],
+        RunWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
+        // Ruby starts a timer thread.
+        MinRunProcesses = 8,
+        VersionCommand = ["/usr/bin/ruby", "--version"],
+    };
+
+    /// <summary>No php.ini (-n): only what is built in. PHP's own memory_limit is lifted so that the sandbox's limit is the one that counts (MLE, not a fatal error).</summary>
+    public static Language Php() => new()
+    {
+        Id = "php",
+        Name = "PHP",
+        SourceFile = "main.php",
+        Run = ["/usr/bin/php", "-n", "-d", "memory_limit=-1", "-d", "date.timezone=UTC", "-d", "display_errors=stderr",
+               $"{Language.ProgramDirectory}/main.php"],
+        // Debian's PHP reads time zones from the system's database.
+        RunWith = ["/usr/share/zoneinfo/UTC"],
+        VersionCommand = ["/usr/bin/php", "-n", "-v"],
+    };
+
+    public static Language Lua() => new()
+    {
+        Id = "lua",
+        Name = "Lua",
+        SourceFile = "main.lua",
+        Run = ["/usr/bin/lua5.4", $"{Language.ProgramDirectory}/main.lua"],
+        VersionCommand = ["/usr/bin/lua5.4", "-v"],
+    };
+
+    private const string Llvm = "/usr/lib/llvm-14";
+
+    /// <summary>Clang drives the GNU assembler-free path itself but links with GNU ld and gcc's crt files and libgcc.</summary>
+    private static readonly string[] ClangToolchain = [$"{Llvm}/lib/clang", .. GnuToolchain];
+
+    public static Language ClangC() => new()
+    {
+        Id = "c-clang",
+        Name = "C (Clang, C17)",
+        SourceFile = "main.c",
+        Compile = [$"{Llvm}/bin/clang", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"],
+        CompileWith = ClangToolchain,
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{Llvm}/bin/clang", "--version"],
+    };
+
+    /// <summary>clang++ is a link to clang, and the detector resolves links: the driver mode says C++ instead.</summary>
+    public static Language ClangCpp() => new()
+    {
+        Id = "cpp-clang",
+        Name = "C++17 (Clang)",
+        SourceFile = "main.cpp",
+        Compile = [$"{Llvm}/bin/clang", "--driver-mode=g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"],
+        CompileWith = ClangToolchain,
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{Llvm}/bin/clang", "--version"],
+    };
+
+    /// <summary>libgfortran linked in statically, so a run needs no more than a C program's.</summary>
+    public static Language Fortran() => new()
+    {
+        Id = "fortran",
+        Name = "Fortran (GFortran)",
+        SourceFile = "main.f90",
+        Compile = ["/usr/bin/gfortran", "-O2", "-pipe", "-static-libgfortran", "-o", "main", "main.f90"],
+        CompileWith = GnuToolchain,
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = ["/usr/bin/gfortran", "--version"],
+    };
+
+    /// <summary>GDC, GCC's D front end, linking Phobos as a shared library. gdc always adds -lz (its libgphobos.spec).</summary>
+    public static Language D() => new()
+    {
+        Id = "d",
+        Name = "D (GDC)",
+        SourceFile = "main.d",
+        Compile = ["/usr/bin/gdc", "-O2", "-pipe", "-o", "main", "main.d"],
+        CompileWith = [.. GnuToolchain, .. DRuntime, $"{Multiarch}/libz.so"],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, .. DRuntime],
+        VersionCommand = ["/usr/bin/gdc", "--version"],
+    };
+
+    private static readonly string[] DRuntime = [$"{Multiarch}/libgphobos.so.3", $"{Multiarch}/libgdruntime.so.3"];
+
+    /// <summary>GCC's Objective-C with the GNU runtime (libobjc), without GNUstep's Foundation: Debian's gobjc.</summary>
+    public static Language ObjectiveC() => new()
+    {
+        Id = "objective-c",
+        Name = "Objective-C (GCC)",
+        SourceFile = "main.m",
+        Compile = ["/usr/bin/gcc", "-O2", "-pipe", "-o", "main", "main.m", "-lobjc"],
+        CompileWith = [.. GnuToolchain, $"{Multiarch}/libobjc.so.4"],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libobjc.so.4"],
+        VersionCommand = ["/usr/bin/gcc", "--version"],
+    };
+
+    /// <summary>
+    /// The program is SQL, run by the sqlite3 shell on an empty in-memory database; it stops at the first error
+    /// (-bail). The test's input is there to read as <c>readfile('/dev/stdin')</c>.
+    /// </summary>
+    public static Language Sqlite() => new()
+    {
+        Id = "sqlite",
+        Name = "SQL (SQLite)",
+        SourceFile = "main.sql",
+        Run = ["/usr/bin/sqlite3", "-bail", "-batch", ":memory:", $".read {Language.ProgramDirectory}/main.sql"],
+        VersionCommand = ["/usr/bin/sqlite3", "-version"],
+    };
+}
