@@ -19,6 +19,10 @@ public static partial class LanguageCatalog
         D(),
         ObjectiveC(),
         Sqlite(),
+        OCaml(),
+        Cobol(),
+        Haskell(),
+        CommonLisp(),
     ];
 
     /// <summary>
@@ -166,5 +170,68 @@ public static partial class LanguageCatalog
         SourceFile = "main.sql",
         Run = ["/usr/bin/sqlite3", "-bail", "-batch", ":memory:", $".read {Language.ProgramDirectory}/main.sql"],
         VersionCommand = ["/usr/bin/sqlite3", "-version"],
+    };
+
+    /// <summary>
+    /// For compilers that run the C compiler or assembler through system(3), by the names Debian's build gave
+    /// them (ocamlopt, cobc, ghc): a shell in the compile image, and gcc's and as's target-prefixed names.
+    /// Only the compile step gets the shell.
+    /// </summary>
+    private static readonly string[] GnuToolchainForDrivers =
+    [
+        "/bin/sh", "/usr/bin/gcc", "/usr/bin/x86_64-linux-gnu-gcc", "/usr/bin/x86_64-linux-gnu-as", .. GnuToolchain,
+    ];
+
+    /// <summary>ocamlopt to native code (it assembles and links with gcc through the shell).</summary>
+    public static Language OCaml() => new()
+    {
+        Id = "ocaml",
+        Name = "OCaml",
+        SourceFile = "main.ml",
+        Compile = ["/usr/bin/ocamlopt.opt", "-o", "main", "main.ml"],
+        CompileWith = ["/usr/lib/ocaml", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = ["/usr/bin/ocamlopt.opt", "-version"],
+    };
+
+    /// <summary>GnuCOBOL translates to C and builds it with gcc; free-format source, as Judge0 compiles it.</summary>
+    public static Language Cobol() => new()
+    {
+        Id = "cobol",
+        Name = "COBOL (GnuCOBOL)",
+        SourceFile = "main.cob",
+        Compile = ["/usr/bin/cobc", "-free", "-x", "-O", "-o", "main", "main.cob"],
+        CompileWith = ["/usr/share/gnucobol", "/etc/gnucobol", $"{Multiarch}/libcob.so", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libcob.so.4"],
+        VersionCommand = ["/usr/bin/cobc", "--version"],
+    };
+
+    /// <summary>
+    /// GHC's own binary with its library directory (-B), as Debian's ghc wrapper script runs it. It links with
+    /// gold, GMP and libffi; the program needs the last two at run time.
+    /// </summary>
+    public static Language Haskell() => new()
+    {
+        Id = "haskell",
+        Name = "Haskell (GHC)",
+        SourceFile = "main.hs",
+        Compile = ["/usr/lib/ghc/bin/ghc", "-B/usr/lib/ghc", "-O", "-o", "main", "main.hs"],
+        CompileWith = ["/usr/lib/ghc", "/var/lib/ghc", "/usr/bin/ld.gold", $"{Multiarch}/libgmp.so", $"{Multiarch}/libffi.so", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libgmp.so.10", $"{Multiarch}/libffi.so.8"],
+        VersionCommand = ["/usr/lib/ghc/bin/ghc", "-B/usr/lib/ghc", "--version"],
+    };
+
+    /// <summary>SBCL running the source as a script (Judge0 does the same). Its heap is reserved, not used, so the sandbox's limit is what a hog meets.</summary>
+    public static Language CommonLisp() => new()
+    {
+        Id = "common-lisp",
+        Name = "Common Lisp (SBCL)",
+        SourceFile = "main.lisp",
+        Run = ["/usr/bin/sbcl", "--script", $"{Language.ProgramDirectory}/main.lisp"],
+        RunWith = ["/usr/lib/sbcl"],
+        VersionCommand = ["/usr/bin/sbcl", "--version"],
     };
 }
