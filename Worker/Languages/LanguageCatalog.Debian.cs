@@ -23,6 +23,8 @@ public static partial class LanguageCatalog
         Cobol(),
         Haskell(),
         CommonLisp(),
+        TypeScript(),
+        Prolog(),
     ];
 
     /// <summary>
@@ -233,5 +235,39 @@ public static partial class LanguageCatalog
         Run = ["/usr/bin/sbcl", "--script", $"{Language.ProgramDirectory}/main.lisp"],
         RunWith = ["/usr/lib/sbcl"],
         VersionCommand = ["/usr/bin/sbcl", "--version"],
+    };
+
+    /// <summary>Debian's tsc, run by node, to JavaScript beside the source; a type error fails the compile step (exit 2).</summary>
+    public static Language TypeScript() => new()
+    {
+        Id = "typescript",
+        Name = "TypeScript",
+        SourceFile = "main.ts",
+        Compile = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--target", "es2020", "--outDir", ".", "main.ts"],
+        CompileWith = ["/usr/share/nodejs/typescript"],
+        Run = ["/usr/bin/node", $"{Language.ProgramDirectory}/main.js"],
+        MinRunProcesses = 32,
+        VersionCommand = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--version"],
+    };
+
+    private const string GnuProlog = "/usr/lib/gprolog";
+
+    /// <summary>
+    /// GNU Prolog (Judge0's Prolog) compiled to a native program; the program runs <c>main</c> through
+    /// <c>:- initialization(main).</c>. gplc finds its helpers (pl2wam, wam2ma, ma2asm) on PATH. Its stacks are
+    /// fixed in size: the global stack is made large (GLOBALSZ, in KB) so that the memory limit, not the stack,
+    /// is what a hog meets; the pages are only reserved until used.
+    /// </summary>
+    public static Language Prolog() => new()
+    {
+        Id = "prolog",
+        Name = "Prolog (GNU Prolog)",
+        SourceFile = "main.pl",
+        Compile = [$"{GnuProlog}/bin/gplc", "--no-top-level", "-o", "main", "main.pl"],
+        CompileWith = [GnuProlog, .. GnuToolchainForDrivers],
+        Environment = new Dictionary<string, string> { ["PATH"] = $"{GnuProlog}/bin:/usr/bin:/bin", ["GLOBALSZ"] = "1048576" },
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{GnuProlog}/bin/gplc", "--version"],
     };
 }

@@ -178,6 +178,24 @@ public static class Programs
             EndlessLoop: "(let ((n 0)) (loop (incf n)))\n",
             MemoryHog: "(let ((blocks nil)) (loop (push (make-array 1048576 :element-type '(unsigned-byte 8) :initial-element 1) blocks)))\n",
             OutputFlood: "(loop (write-line \"flood flood flood flood flood flood flood flood\"))\n"),
+        new("typescript", Small,
+            Correct: "declare const require: any;\nconst [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n",
+            Wrong: "declare const require: any;\nconst [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(a + b + 1);\n",
+            CompileError: "const x: number = 'three';\n",
+            Crash: "throw new Error('crash');\n",
+            EndlessLoop: "for (;;) {}\n",
+            MemoryHog: "const blocks: number[][] = [];\nfor (;;) blocks.push(new Array(1 << 17).fill(1.5));\n",
+            OutputFlood: "for (;;) console.log('flood flood flood flood flood flood flood flood');\n"),
+        new("prolog", Small,
+            Correct: ":- initialization(main).\nmain :- read_integer(A), read_integer(B), C is A + B, write(C), nl.\n",
+            Wrong: ":- initialization(main).\nmain :- read_integer(A), read_integer(B), C is A + B + 1, write(C), nl.\n",
+            CompileError: ":- initialization(main).\nmain :- foo(.\n",
+            // An exception that escapes initialization(main) is only a warning to GNU Prolog, which then exits with 0
+            // (docs/languages.md): a failing program says so with halt/1, like bash's exit.
+            Crash: ":- initialization(main).\nmain :- write(user_error, crash), nl(user_error), halt(3).\n",
+            EndlessLoop: ":- initialization(main).\nmain :- loop(0).\nloop(N) :- M is N + 1, loop(M).\n",
+            MemoryHog: ":- initialization(main).\nmain :- grow([]).\ngrow(L) :- length(X, 100000), grow([X|L]).\n",
+            OutputFlood: ":- initialization(main).\nmain :- repeat, write('flood flood flood flood flood flood flood flood'), nl, fail.\n"),
     }.ToDictionary(p => p.Language);
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
