@@ -90,10 +90,13 @@ public static partial class LanguageCatalog
         VersionCommand = ["/usr/bin/lua5.4", "-v"],
     };
 
-    private const string Llvm = "/usr/lib/llvm-14";
+    /// <summary>The LLVM that /usr/bin/clang belongs to (/usr/lib/llvm-14 on Debian 12).</summary>
+    private static string Llvm => ResolveLinks("/usr/bin/clang") is { } clang
+        ? Path.GetDirectoryName(Path.GetDirectoryName(clang))!
+        : "/usr/lib/llvm-14";
 
-    /// <summary>Clang drives the GNU assembler-free path itself but links with GNU ld and gcc's crt files and libgcc.</summary>
-    private static readonly string[] ClangToolchain = [$"{Llvm}/lib/clang", .. GnuToolchain];
+    /// <summary>Clang with its own headers, linking with GNU ld against gcc's crt files and libgcc.</summary>
+    private static string[] ClangToolchain() => [$"{Llvm}/lib/clang", .. GnuToolchain];
 
     public static Language ClangC() => new()
     {
@@ -101,7 +104,7 @@ public static partial class LanguageCatalog
         Name = "C (Clang, C17)",
         SourceFile = "main.c",
         Compile = [$"{Llvm}/bin/clang", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"],
-        CompileWith = ClangToolchain,
+        CompileWith = ClangToolchain(),
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = [$"{Llvm}/bin/clang", "--version"],
@@ -114,7 +117,7 @@ public static partial class LanguageCatalog
         Name = "C++17 (Clang)",
         SourceFile = "main.cpp",
         Compile = [$"{Llvm}/bin/clang", "--driver-mode=g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"],
-        CompileWith = ClangToolchain,
+        CompileWith = ClangToolchain(),
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = [$"{Llvm}/bin/clang", "--version"],
