@@ -25,6 +25,7 @@ public static partial class LanguageCatalog
         CommonLisp(),
         TypeScript(),
         Prolog(),
+        CSharp(),
     ];
 
     /// <summary>
@@ -273,4 +274,28 @@ public static partial class LanguageCatalog
         RunWith = NativeRuntime,
         VersionCommand = [$"{GnuProlog}/bin/gplc", "--version"],
     };
+
+    private const string MonoLibrary = "/usr/lib/mono/4.5";
+
+    /// <summary>
+    /// Mono's C# compiler (mcs.exe, which Debian's mcs script runs) and runtime, as Judge0's C# is. Mono loads its
+    /// native half (libmono-native) with dlopen, so the images name it. Mono's own footprint is a few MiB: it
+    /// gets no memory on top of the limit, and a heap that runs out in Mono's own accounting is MLE too.
+    /// </summary>
+    public static Language CSharp() => new()
+    {
+        Id = "csharp",
+        Name = "C# (Mono)",
+        SourceFile = "main.cs",
+        Compile = ["/usr/bin/mono", $"{MonoLibrary}/mcs.exe", "-optimize+", "-out:main.exe", "main.cs"],
+        CompileWith = ["/usr/lib/mono", .. MonoRuntime],
+        Run = ["/usr/bin/mono", $"{Language.ProgramDirectory}/main.exe"],
+        RunWith = [MonoLibrary, "/usr/lib/mono/gac", .. MonoRuntime],
+        OutOfMemoryMessage = "System.OutOfMemoryException",
+        // The finalizer thread, and SGen's workers.
+        MinRunProcesses = 16,
+        VersionCommand = ["/usr/bin/mono", $"{MonoLibrary}/mcs.exe", "--version"],
+    };
+
+    private static readonly string[] MonoRuntime = ["/etc/mono", "/usr/lib/libmono-native.so", "/usr/lib/libmono-native.so.0"];
 }

@@ -196,6 +196,14 @@ public static class Programs
             EndlessLoop: ":- initialization(main).\nmain :- loop(0).\nloop(N) :- M is N + 1, loop(M).\n",
             MemoryHog: ":- initialization(main).\nmain :- grow([]).\ngrow(L) :- length(X, 100000), grow([X|L]).\n",
             OutputFlood: ":- initialization(main).\nmain :- repeat, write('flood flood flood flood flood flood flood flood'), nl, fail.\n"),
+        new("csharp", Small,
+            Correct: "using System;\nclass Program { static void Main() { var t = Console.ReadLine().Split(' '); Console.WriteLine(long.Parse(t[0]) + long.Parse(t[1])); } }\n",
+            Wrong: "using System;\nclass Program { static void Main() { var t = Console.ReadLine().Split(' '); Console.WriteLine(long.Parse(t[0]) + long.Parse(t[1]) + 1); } }\n",
+            CompileError: "class Program { static void Main() { int x = \"three\"; } }\n",
+            Crash: "class Program { static void Main() { throw new System.InvalidOperationException(\"crash\"); } }\n",
+            EndlessLoop: "class Program { static void Main() { long n = 0; while (true) { n++; if (n == -1) System.Console.WriteLine(n); } } }\n",
+            MemoryHog: "using System.Collections.Generic;\nclass Program { static void Main() { var blocks = new List<byte[]>(); while (true) { var b = new byte[1 << 20]; for (int i = 0; i < b.Length; i += 4096) b[i] = 1; blocks.Add(b); } } }\n",
+            OutputFlood: "class Program { static void Main() { while (true) System.Console.WriteLine(\"flood flood flood flood flood flood flood flood\"); } }\n"),
     }.ToDictionary(p => p.Language);
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
