@@ -141,7 +141,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var limits = submission.Limits;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
         // so that a constant table in the binary counts like memory the program allocates.
-        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses);
+        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses, language.RunOpenFiles);
         if (sandboxLimits.MemoryBytes < SpecValidator.MinMemoryBytes)
             return new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
                 $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in");
@@ -214,7 +214,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 WorkDir = box,
                 Binds = [new BindMount(checker.Directory, Language.ProgramDirectory)],
                 Environment = EnvironmentFor(language),
-                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
+                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles),
                 StdinPath = workspace.ScratchPath(output),
                 StdoutPath = workspace.ScratchPath($"{prefix}.out"),
                 StderrPath = workspace.ScratchPath($"{prefix}.err"),

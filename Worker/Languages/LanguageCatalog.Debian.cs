@@ -26,6 +26,7 @@ public static partial class LanguageCatalog
         TypeScript(),
         Prolog(),
         CSharp(),
+        R(),
     ];
 
     /// <summary>
@@ -298,4 +299,27 @@ public static partial class LanguageCatalog
     };
 
     private static readonly string[] MonoRuntime = ["/etc/mono", "/usr/lib/libmono-native.so", "/usr/lib/libmono-native.so.0"];
+
+    /// <summary>
+    /// R's own binary, with the environment Debian's R script would give it. R runs programs through a shell:
+    /// utils, which every session loads, asks <c>which</c> for programs when it loads, and R removes its
+    /// temporary directory with <c>rm</c>; so the run's image has sh, which, uname and rm.
+    /// </summary>
+    public static Language R() => new()
+    {
+        Id = "r",
+        Name = "R",
+        SourceFile = "main.r",
+        Run = ["/usr/lib/R/bin/exec/R", "--vanilla", "--slave", "-f", $"{Language.ProgramDirectory}/main.r"],
+        RunWith = ["/usr/lib/R", "/usr/share/R", "/etc/R", "/bin/sh", "/usr/bin/which", "/usr/bin/uname", "/usr/bin/rm"],
+        Environment = new Dictionary<string, string>
+        {
+            ["R_HOME"] = "/usr/lib/R", ["R_SHARE_DIR"] = "/usr/share/R/share", ["LANG"] = "C", ["LC_ALL"] = "C",
+        },
+        OutOfMemoryMessage = "cannot allocate vector",
+        MinRunProcesses = 8,
+        // R wants at least R_MAX_NUM_DLLS (100, its least) / 0.6 open files.
+        RunOpenFiles = 256,
+        VersionCommand = ["/usr/bin/R", "--version"],
+    };
 }

@@ -13,7 +13,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
         "c", "cpp17", "cpp20", "python3", "java", "javascript", "rust", "pascal", "bash",
         // Installed by scripts/languages.sh, which make test runs first.
         "perl", "go", "ruby", "php", "lua", "c-clang", "cpp-clang", "fortran", "d", "objective-c", "sqlite",
-        "ocaml", "cobol", "haskell", "common-lisp", "typescript", "prolog", "csharp",
+        "ocaml", "cobol", "haskell", "common-lisp", "typescript", "prolog", "csharp", "r",
     ];
 
     private static readonly TestCase[] SumTests = [new("1 2\n", "3\n"), new("40 2\n", "42\n")];
@@ -73,7 +73,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
         Assert.True(failures.Count == 0, fixture.Stack.Explain(string.Join("\n\n", failures)));
     }
 
-    private static readonly HashSet<string> Interpreted = ["python3", "javascript", "bash", "perl", "ruby", "php", "lua", "sqlite", "common-lisp"];
+    private static readonly HashSet<string> Interpreted = ["python3", "javascript", "bash", "perl", "ruby", "php", "lua", "sqlite", "common-lisp", "r"];
 
     /// <summary>
     /// MLE must come from the memory limit, whatever the host's speed: how much CPU a runtime spends per byte it

@@ -204,6 +204,14 @@ public static class Programs
             EndlessLoop: "class Program { static void Main() { long n = 0; while (true) { n++; if (n == -1) System.Console.WriteLine(n); } } }\n",
             MemoryHog: "using System.Collections.Generic;\nclass Program { static void Main() { var blocks = new List<byte[]>(); while (true) { var b = new byte[1 << 20]; for (int i = 0; i < b.Length; i += 4096) b[i] = 1; blocks.Add(b); } } }\n",
             OutputFlood: "class Program { static void Main() { while (true) System.Console.WriteLine(\"flood flood flood flood flood flood flood flood\"); } }\n"),
+        new("r", Small,
+            Correct: "x <- scan(file('stdin'), quiet = TRUE)\ncat(x[1] + x[2], '\\n', sep = '')\n",
+            Wrong: "x <- scan(file('stdin'), quiet = TRUE)\ncat(x[1] + x[2] + 1, '\\n', sep = '')\n",
+            CompileError: "f <- function( {\n",
+            Crash: "stop('crash')\n",
+            EndlessLoop: "n <- 0\nrepeat { n <- n + 1 }\n",
+            MemoryHog: "blocks <- list()\nrepeat { blocks[[length(blocks) + 1]] <- rep(1.5, 131072) }\n",
+            OutputFlood: "repeat cat('flood flood flood flood flood flood flood flood\\n')\n"),
     }.ToDictionary(p => p.Language);
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
