@@ -9,7 +9,7 @@ set -euo pipefail
 # and those Judge0 CE also offers that Debian packages.
 packages=(
     gcc g++ libc6-dev python3 default-jdk-headless nodejs fp-compiler perl
-    golang-go ruby php-cli lua5.4 clang gfortran gdc gobjc sqlite3 ocaml-nox gnucobol3 ghc sbcl node-typescript gprolog mono-mcs r-base-core
+    golang-go ruby php-cli lua5.4 clang gfortran gdc gobjc sqlite3 ocaml-nox gnucobol3 ghc sbcl node-typescript gprolog mono-mcs r-base-core kotlin
 )
 
 say() { echo "languages.sh: $*"; }

@@ -27,6 +27,7 @@ public static partial class LanguageCatalog
         Prolog(),
         CSharp(),
         R(),
+        .. Kotlin(),
     ];
 
     /// <summary>
@@ -322,4 +323,39 @@ public static partial class LanguageCatalog
         RunOpenFiles = 256,
         VersionCommand = ["/usr/bin/R", "--version"],
     };
+
+    private const string KotlinLib = "/usr/share/kotlin/kotlinc/lib";
+
+    /// <summary>
+    /// Kotlin on the JDK that Java uses, with Java's limits and flags: the compiler is started as Debian's kotlinc
+    /// script starts it (the preloader, then K2JVMCompiler), and a run puts the standard library on the class path.
+    /// </summary>
+    public static IEnumerable<Language> Kotlin()
+    {
+        var javaHome = JavaHome();
+        if (javaHome is null || !Directory.Exists(KotlinLib))
+            yield break;
+        string[] compiler = [$"{javaHome}/bin/java", "-Xmx512m", .. JvmFlags, "-Dkotlin.home=/usr/share/kotlin/kotlinc",
+            "-cp", $"{KotlinLib}/kotlin-preloader.jar", "org.jetbrains.kotlin.preloading.Preloader",
+            "-cp", $"{KotlinLib}/kotlin-compiler.jar", "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler"];
+        yield return new Language
+        {
+            Id = "kotlin",
+            Name = "Kotlin",
+            SourceFile = "main.kt",
+            Compile = [.. compiler, "-d", ".", "main.kt"],
+            CompileWith = [.. JvmFiles(javaHome), "/usr/share/kotlin", .. KotlinJars()],
+            Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{KotlinLib}/kotlin-stdlib.jar", "MainKt"],
+            RunWith = [.. JvmFiles(javaHome), $"{KotlinLib}/kotlin-stdlib.jar"],
+            OutOfMemoryExitCode = 3,
+            OutOfMemoryMessage = "java.lang.OutOfMemoryError",
+            RunMemoryOverheadBytes = 192L << 20,
+            MinRunProcesses = 64,
+            VersionCommand = [.. compiler, "-version"],
+        };
+    }
+
+    /// <summary>Kotlin's jars, named one by one: each is a link into /usr/share/java (sometimes through a second
+    /// link), and a named path brings every link on its way and its target, where a directory's links stay dangling.</summary>
+    private static string[] KotlinJars() => Directory.GetFiles(KotlinLib, "*.jar");
 }

@@ -13,7 +13,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
         "c", "cpp17", "cpp20", "python3", "java", "javascript", "rust", "pascal", "bash",
         // Installed by scripts/languages.sh, which make test runs first.
         "perl", "go", "ruby", "php", "lua", "c-clang", "cpp-clang", "fortran", "d", "objective-c", "sqlite",
-        "ocaml", "cobol", "haskell", "common-lisp", "typescript", "prolog", "csharp", "r",
+        "ocaml", "cobol", "haskell", "common-lisp", "typescript", "prolog", "csharp", "r", "kotlin",
     ];
 
     private static readonly TestCase[] SumTests = [new("1 2\n", "3\n"), new("40 2\n", "42\n")];

@@ -212,6 +212,14 @@ public static class Programs
             EndlessLoop: "n <- 0\nrepeat { n <- n + 1 }\n",
             MemoryHog: "blocks <- list()\nrepeat { blocks[[length(blocks) + 1]] <- rep(1.5, 131072) }\n",
             OutputFlood: "repeat cat('flood flood flood flood flood flood flood flood\\n')\n"),
+        new("kotlin", ForJava,
+            Correct: "fun main() {\n    val (a, b) = readLine()!!.trim().split(\" \").map { it.toLong() }\n    println(a + b)\n}\n",
+            Wrong: "fun main() {\n    val (a, b) = readLine()!!.trim().split(\" \").map { it.toLong() }\n    println(a + b + 1)\n}\n",
+            CompileError: "fun main() { val x: Int = \"three\" }\n",
+            Crash: "fun main() { throw IllegalStateException(\"crash\") }\n",
+            EndlessLoop: "fun main() { var n = 0L; while (true) { n++; if (n == -1L) println(n) } }\n",
+            MemoryHog: "fun main() { val blocks = ArrayList<ByteArray>(); while (true) { val b = ByteArray(1 shl 20); b.fill(1); blocks.add(b) } }\n",
+            OutputFlood: "fun main() { while (true) println(\"flood flood flood flood flood flood flood flood\") }\n"),
     }.ToDictionary(p => p.Language);
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
