@@ -11,7 +11,7 @@ export DOTNET_NOLOGO := 1
 export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-vm run worker bench services services-stop services-status clean distclean
+.PHONY: help build test test-vm run worker bench languages services services-stop services-status clean distclean
 
 help:
 	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker, restarting either if it dies"
@@ -19,6 +19,7 @@ help:
 	@echo "make test             start PostgreSQL and RabbitMQ, run every test project, then the sandbox's tests in a cgroup v2 VM"
 	@echo "make test-vm          only the sandbox's tests in a VM: Debian 12's kernel, cgroup v2 alone (scripts/vm-test.sh)"
 	@echo "make build            build the solution ($(CONFIGURATION))"
+	@echo "make languages        install every language's toolchain with apt-get (scripts/languages.sh; about 3.4 GB)"
 	@echo "make bench            run the benchmarks (bench/run.sh)"
 	@echo "make services         start only PostgreSQL and RabbitMQ"
 	@echo "make services-stop    stop them"
@@ -31,6 +32,9 @@ build:
 
 test:
 	scripts/test.sh
+
+languages:
+	scripts/languages.sh
 
 test-vm:
 	scripts/vm-test.sh

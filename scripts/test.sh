@@ -8,6 +8,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 results_dir="$repo_root/TestResults"
 
+# Every language the worker offers is tested end to end, so its toolchain must be here (minutes, the first time).
+scripts/languages.sh
 scripts/services.sh start
 eval "$(scripts/services.sh env)"
 

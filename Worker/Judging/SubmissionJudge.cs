@@ -156,7 +156,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var runOptions = submission.Options ?? RunOptions.Default;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
         // so that a constant table in the binary counts like memory the program allocates.
-        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses);
+        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses, language.RunOpenFiles);
         if (runOptions.StackKb is { } stackKb)
             sandboxLimits = sandboxLimits with { StackBytes = stackKb * 1024 };
         if (sandboxLimits.MemoryBytes < SpecValidator.MinMemoryBytes)
@@ -243,7 +243,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 WorkDir = box.HostPath,
                 Binds = [new BindMount(checker.Volume.HostPath, Language.ProgramDirectory)],
                 Environment = EnvironmentFor(language),
-                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses),
+                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles),
                 Stdin = SandboxInput.FromOutput(output),
                 CaptureOutput = true,
             }, cancellationToken);

@@ -41,7 +41,7 @@ public sealed record TestLimits
     public long MemoryBytes => MemoryKb * 1024;
     public long OutputBytes => OutputKb * 1024;
 
-    public SandboxLimits ToSandbox(long extraMemoryBytes = 0, int minProcesses = 1) => new()
+    public SandboxLimits ToSandbox(long extraMemoryBytes = 0, int minProcesses = 1, int openFiles = DefaultOpenFiles) => new()
     {
         CpuTime = TimeSpan.FromMilliseconds(CpuTimeMs),
         WallTime = TimeSpan.FromMilliseconds(WallTimeMs),
@@ -50,6 +50,9 @@ public sealed record TestLimits
         OutputBytes = OutputBytes,
         // Deep recursion is normal in judged programs: the stack may use all of the memory limit.
         StackBytes = MemoryBytes,
-        OpenFiles = 64,
+        OpenFiles = openFiles,
     };
+
+    /// <summary>Open files per process, unless the language needs more (<see cref="Languages.Language.RunOpenFiles"/>).</summary>
+    public const int DefaultOpenFiles = 64;
 }

@@ -54,6 +54,9 @@ public sealed record Language
     /// <summary>The least number of tasks (threads count) a run gets, for runtimes that start threads of their own.</summary>
     public int MinRunProcesses { get; init; } = 1;
 
+    /// <summary>Open files per process in a run: R refuses to start below about 170 (it sizes its table of loadable libraries by it).</summary>
+    public int RunOpenFiles { get; init; } = Judging.TestLimits.DefaultOpenFiles;
+
     /// <summary>Whether a run that failed did so because the runtime's own heap limit (below the sandbox's) ran out:
     /// that is MLE, not RE. A program can fake it, but only to earn itself a different failing verdict.</summary>
     public bool ReportedOutOfMemory(SandboxResult run, string stderr) =>

@@ -5,7 +5,7 @@ namespace Judge.Worker.Languages;
 /// the sandbox puts each at the same path in the language's minimal image. A language whose
 /// toolchain cannot be located here is simply not in the list (the detector logs it).
 /// </summary>
-public static class LanguageCatalog
+public static partial class LanguageCatalog
 {
     private const string Multiarch = "/usr/lib/x86_64-linux-gnu";
 
@@ -46,6 +46,7 @@ public static class LanguageCatalog
         .. Pascal(),
         Bash(),
         Perl(),
+        .. FromDebian(),
     ];
 
     public static Language C() => new()
@@ -95,8 +96,8 @@ public static class LanguageCatalog
         var javaHome = JavaHome();
         if (javaHome is null)
             yield break;
-        string[] jvmFlags = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto"];
-        string[] with = [javaHome, .. ExistingDirectories("/etc/java-17-openjdk", "/etc/java-21-openjdk", "/etc/java-11-openjdk")];
+        string[] jvmFlags = JvmFlags;
+        string[] with = JvmFiles(javaHome);
         yield return new Language
         {
             Id = "java",
@@ -104,8 +105,7 @@ public static class LanguageCatalog
             SourceFile = "Main.java",
             Compile = [$"{javaHome}/bin/javac", "-J-Xmx512m", .. jvmFlags.Select(f => "-J" + f), "-encoding", "UTF-8", "-d", ".", "Main.java"],
             CompileWith = with,
-            Run = [$"{javaHome}/bin/java", $"-Xmx{Language.MemoryMbPlaceholder}m", "-Xss64m", "-XX:+ExitOnOutOfMemoryError", .. jvmFlags,
-                   "-cp", Language.ProgramDirectory, "Main"],
+            Run = [.. JvmRun(javaHome), "-cp", Language.ProgramDirectory, "Main"],
             OutOfMemoryExitCode = 3,
             OutOfMemoryMessage = "java.lang.OutOfMemoryError",
             RunWith = with,
@@ -114,6 +114,15 @@ public static class LanguageCatalog
             VersionCommand = [$"{javaHome}/bin/javac", "-version"],
         };
     }
+
+    private static readonly string[] JvmFlags = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto"];
+
+    private static string[] JvmFiles(string javaHome) =>
+        [javaHome, .. ExistingDirectories("/etc/java-17-openjdk", "/etc/java-21-openjdk", "/etc/java-11-openjdk")];
+
+    /// <summary>The JVM of a run: heap capped at the test's memory limit, and a heap that runs out ends it (exit 3).</summary>
+    private static string[] JvmRun(string javaHome) =>
+        [$"{javaHome}/bin/java", $"-Xmx{Language.MemoryMbPlaceholder}m", "-Xss64m", "-XX:+ExitOnOutOfMemoryError", .. JvmFlags];
 
     public static Language JavaScript() => new()
     {

@@ -1,0 +1,361 @@
+namespace Judge.Worker.Languages;
+
+/// <summary>
+/// The languages Judge0 CE offers whose toolchain Debian 12 packages (<c>scripts/languages.sh</c> installs
+/// them all). Each is found at the path Debian's package puts it; a missing one is simply not offered.
+/// The table of keys, Judge0 ids, versions and limits is in <c>docs/languages.md</c>.
+/// </summary>
+public static partial class LanguageCatalog
+{
+    public static IReadOnlyList<Language> FromDebian() =>
+    [
+        .. Go(),
+        Ruby(),
+        Php(),
+        Lua(),
+        ClangC(),
+        ClangCpp(),
+        Fortran(),
+        D(),
+        ObjectiveC(),
+        Sqlite(),
+        OCaml(),
+        Cobol(),
+        Haskell(),
+        CommonLisp(),
+        TypeScript(),
+        Prolog(),
+        CSharp(),
+        R(),
+        .. Kotlin(),
+    ];
+
+    /// <summary>
+    /// <c>go build</c> on one file, outside any module. Debian's Go 1.19 ships the standard library precompiled;
+    /// go build still reads its sources to see that it is up to date, hence the whole GOROOT (src links to
+    /// /usr/share). Its build cache goes to the compile step's /tmp, thrown away with it.
+    /// </summary>
+    public static IEnumerable<Language> Go()
+    {
+        var go = ResolveLinks("/usr/bin/go");
+        var root = go is null ? null : Path.GetDirectoryName(Path.GetDirectoryName(go));
+        if (root is null)
+            yield break;
+        yield return new Language
+        {
+            Id = "go",
+            Name = "Go",
+            SourceFile = "main.go",
+            Compile = [$"{root}/bin/go", "build", "-o", "main", "main.go"],
+            CompileWith = [root, .. ExistingDirectories($"/usr/share/{Path.GetFileName(root)}")],
+            Environment = new Dictionary<string, string>
+            {
+                ["GOCACHE"] = "/tmp/go-cache", ["GOPATH"] = "/tmp/go", ["GO111MODULE"] = "off", ["CGO_ENABLED"] = "0",
+            },
+            Run = NativeRun,
+            // The runtime starts a thread per busy core for its scheduler and garbage collector.
+            MinRunProcesses = 32,
+            VersionCommand = [$"{root}/bin/go", "version"],
+        };
+    }
+
+    public static Language Ruby() => new()
+    {
+        Id = "ruby",
+        Name = "Ruby",
+        SourceFile = "main.rb",
+        Run = ["/usr/bin/ruby", $"{Language.ProgramDirectory}/main.rb"],
+        RunWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
+        // Ruby starts a timer thread.
+        MinRunProcesses = 8,
+        VersionCommand = ["/usr/bin/ruby", "--version"],
+    };
+
+    /// <summary>No php.ini (-n): only what is built in. PHP's own memory_limit is lifted so that the sandbox's limit is the one that counts (MLE, not a fatal error).</summary>
+    public static Language Php() => new()
+    {
+        Id = "php",
+        Name = "PHP",
+        SourceFile = "main.php",
+        Run = ["/usr/bin/php", "-n", "-d", "memory_limit=-1", "-d", "date.timezone=UTC", "-d", "display_errors=stderr",
+               $"{Language.ProgramDirectory}/main.php"],
+        // Debian's PHP reads time zones from the system's database.
+        RunWith = ["/usr/share/zoneinfo/UTC"],
+        VersionCommand = ["/usr/bin/php", "-n", "-v"],
+    };
+
+    public static Language Lua() => new()
+    {
+        Id = "lua",
+        Name = "Lua",
+        SourceFile = "main.lua",
+        Run = ["/usr/bin/lua5.4", $"{Language.ProgramDirectory}/main.lua"],
+        VersionCommand = ["/usr/bin/lua5.4", "-v"],
+    };
+
+    /// <summary>The LLVM that /usr/bin/clang belongs to (/usr/lib/llvm-14 on Debian 12).</summary>
+    private static string Llvm => ResolveLinks("/usr/bin/clang") is { } clang
+        ? Path.GetDirectoryName(Path.GetDirectoryName(clang))!
+        : "/usr/lib/llvm-14";
+
+    /// <summary>Clang with its own headers, linking with GNU ld against gcc's crt files and libgcc.</summary>
+    private static string[] ClangToolchain() => [$"{Llvm}/lib/clang", .. GnuToolchain];
+
+    public static Language ClangC() => new()
+    {
+        Id = "c-clang",
+        Name = "C (Clang, C17)",
+        SourceFile = "main.c",
+        Compile = [$"{Llvm}/bin/clang", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"],
+        CompileWith = ClangToolchain(),
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{Llvm}/bin/clang", "--version"],
+    };
+
+    /// <summary>clang++ is a link to clang, and the detector resolves links: the driver mode says C++ instead.</summary>
+    public static Language ClangCpp() => new()
+    {
+        Id = "cpp-clang",
+        Name = "C++17 (Clang)",
+        SourceFile = "main.cpp",
+        Compile = [$"{Llvm}/bin/clang", "--driver-mode=g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"],
+        CompileWith = ClangToolchain(),
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{Llvm}/bin/clang", "--version"],
+    };
+
+    /// <summary>libgfortran linked in statically, so a run needs no more than a C program's.</summary>
+    public static Language Fortran() => new()
+    {
+        Id = "fortran",
+        Name = "Fortran (GFortran)",
+        SourceFile = "main.f90",
+        Compile = ["/usr/bin/gfortran", "-O2", "-pipe", "-static-libgfortran", "-o", "main", "main.f90"],
+        CompileWith = GnuToolchain,
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = ["/usr/bin/gfortran", "--version"],
+    };
+
+    /// <summary>GDC, GCC's D front end, linking Phobos as a shared library. gdc always adds -lz (its libgphobos.spec).</summary>
+    public static Language D() => new()
+    {
+        Id = "d",
+        Name = "D (GDC)",
+        SourceFile = "main.d",
+        Compile = ["/usr/bin/gdc", "-O2", "-pipe", "-o", "main", "main.d"],
+        CompileWith = [.. GnuToolchain, .. DRuntime, $"{Multiarch}/libz.so"],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, .. DRuntime],
+        VersionCommand = ["/usr/bin/gdc", "--version"],
+    };
+
+    private static readonly string[] DRuntime = [$"{Multiarch}/libgphobos.so.3", $"{Multiarch}/libgdruntime.so.3"];
+
+    /// <summary>GCC's Objective-C with the GNU runtime (libobjc), without GNUstep's Foundation: Debian's gobjc.</summary>
+    public static Language ObjectiveC() => new()
+    {
+        Id = "objective-c",
+        Name = "Objective-C (GCC)",
+        SourceFile = "main.m",
+        Compile = ["/usr/bin/gcc", "-O2", "-pipe", "-o", "main", "main.m", "-lobjc"],
+        CompileWith = [.. GnuToolchain, $"{Multiarch}/libobjc.so.4"],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libobjc.so.4"],
+        VersionCommand = ["/usr/bin/gcc", "--version"],
+    };
+
+    /// <summary>
+    /// The program is SQL, run by the sqlite3 shell on an empty in-memory database; it stops at the first error
+    /// (-bail). The test's input is there to read as <c>readfile('/dev/stdin')</c>.
+    /// </summary>
+    public static Language Sqlite() => new()
+    {
+        Id = "sqlite",
+        Name = "SQL (SQLite)",
+        SourceFile = "main.sql",
+        Run = ["/usr/bin/sqlite3", "-bail", "-batch", ":memory:", $".read {Language.ProgramDirectory}/main.sql"],
+        VersionCommand = ["/usr/bin/sqlite3", "-version"],
+    };
+
+    /// <summary>
+    /// For compilers that run the C compiler or assembler through system(3), by the names Debian's build gave
+    /// them (ocamlopt, cobc, ghc): a shell in the compile image, and gcc's and as's target-prefixed names.
+    /// Only the compile step gets the shell.
+    /// </summary>
+    private static readonly string[] GnuToolchainForDrivers =
+    [
+        "/bin/sh", "/usr/bin/gcc", "/usr/bin/x86_64-linux-gnu-gcc", "/usr/bin/x86_64-linux-gnu-as", .. GnuToolchain,
+    ];
+
+    /// <summary>ocamlopt to native code (it assembles and links with gcc through the shell).</summary>
+    public static Language OCaml() => new()
+    {
+        Id = "ocaml",
+        Name = "OCaml",
+        SourceFile = "main.ml",
+        Compile = ["/usr/bin/ocamlopt.opt", "-o", "main", "main.ml"],
+        CompileWith = ["/usr/lib/ocaml", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = ["/usr/bin/ocamlopt.opt", "-version"],
+    };
+
+    /// <summary>GnuCOBOL translates to C and builds it with gcc; free-format source, as Judge0 compiles it.</summary>
+    public static Language Cobol() => new()
+    {
+        Id = "cobol",
+        Name = "COBOL (GnuCOBOL)",
+        SourceFile = "main.cob",
+        Compile = ["/usr/bin/cobc", "-free", "-x", "-O", "-o", "main", "main.cob"],
+        CompileWith = ["/usr/share/gnucobol", "/etc/gnucobol", $"{Multiarch}/libcob.so", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libcob.so.4"],
+        VersionCommand = ["/usr/bin/cobc", "--version"],
+    };
+
+    /// <summary>
+    /// GHC's own binary with its library directory (-B), as Debian's ghc wrapper script runs it. It links with
+    /// gold, GMP and libffi; the program needs the last two at run time.
+    /// </summary>
+    public static Language Haskell() => new()
+    {
+        Id = "haskell",
+        Name = "Haskell (GHC)",
+        SourceFile = "main.hs",
+        Compile = ["/usr/lib/ghc/bin/ghc", "-B/usr/lib/ghc", "-O", "-o", "main", "main.hs"],
+        CompileWith = ["/usr/lib/ghc", "/var/lib/ghc", "/usr/bin/ld.gold", $"{Multiarch}/libgmp.so", $"{Multiarch}/libffi.so", .. GnuToolchainForDrivers],
+        Run = NativeRun,
+        RunWith = [.. NativeRuntime, $"{Multiarch}/libgmp.so.10", $"{Multiarch}/libffi.so.8"],
+        VersionCommand = ["/usr/lib/ghc/bin/ghc", "-B/usr/lib/ghc", "--version"],
+    };
+
+    /// <summary>SBCL running the source as a script (Judge0 does the same). Its heap is reserved, not used, so the sandbox's limit is what a hog meets.</summary>
+    public static Language CommonLisp() => new()
+    {
+        Id = "common-lisp",
+        Name = "Common Lisp (SBCL)",
+        SourceFile = "main.lisp",
+        Run = ["/usr/bin/sbcl", "--script", $"{Language.ProgramDirectory}/main.lisp"],
+        RunWith = ["/usr/lib/sbcl"],
+        VersionCommand = ["/usr/bin/sbcl", "--version"],
+    };
+
+    /// <summary>Debian's tsc, run by node, to JavaScript beside the source; a type error fails the compile step (exit 2).</summary>
+    public static Language TypeScript() => new()
+    {
+        Id = "typescript",
+        Name = "TypeScript",
+        SourceFile = "main.ts",
+        Compile = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--target", "es2020", "--outDir", ".", "main.ts"],
+        CompileWith = ["/usr/share/nodejs/typescript"],
+        Run = ["/usr/bin/node", $"{Language.ProgramDirectory}/main.js"],
+        MinRunProcesses = 32,
+        VersionCommand = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--version"],
+    };
+
+    private const string GnuProlog = "/usr/lib/gprolog";
+
+    /// <summary>
+    /// GNU Prolog (Judge0's Prolog) compiled to a native program; the program runs <c>main</c> through
+    /// <c>:- initialization(main).</c>. gplc finds its helpers (pl2wam, wam2ma, ma2asm) on PATH. Its stacks are
+    /// fixed in size: the global stack is made large (GLOBALSZ, in KB) so that the memory limit, not the stack,
+    /// is what a hog meets; the pages are only reserved until used.
+    /// </summary>
+    public static Language Prolog() => new()
+    {
+        Id = "prolog",
+        Name = "Prolog (GNU Prolog)",
+        SourceFile = "main.pl",
+        Compile = [$"{GnuProlog}/bin/gplc", "--no-top-level", "-o", "main", "main.pl"],
+        CompileWith = [GnuProlog, .. GnuToolchainForDrivers],
+        Environment = new Dictionary<string, string> { ["PATH"] = $"{GnuProlog}/bin:/usr/bin:/bin", ["GLOBALSZ"] = "1048576" },
+        Run = NativeRun,
+        RunWith = NativeRuntime,
+        VersionCommand = [$"{GnuProlog}/bin/gplc", "--version"],
+    };
+
+    private const string MonoLibrary = "/usr/lib/mono/4.5";
+
+    /// <summary>
+    /// Mono's C# compiler (mcs.exe, which Debian's mcs script runs) and runtime, as Judge0's C# is. Mono loads its
+    /// native half (libmono-native) with dlopen, so the images name it. Mono's own footprint is a few MiB: it
+    /// gets no memory on top of the limit, and a heap that runs out in Mono's own accounting is MLE too.
+    /// </summary>
+    public static Language CSharp() => new()
+    {
+        Id = "csharp",
+        Name = "C# (Mono)",
+        SourceFile = "main.cs",
+        Compile = ["/usr/bin/mono", $"{MonoLibrary}/mcs.exe", "-optimize+", "-out:main.exe", "main.cs"],
+        CompileWith = ["/usr/lib/mono", .. MonoRuntime],
+        Run = ["/usr/bin/mono", $"{Language.ProgramDirectory}/main.exe"],
+        RunWith = [MonoLibrary, "/usr/lib/mono/gac", .. MonoRuntime],
+        OutOfMemoryMessage = "System.OutOfMemoryException",
+        // The finalizer thread, and SGen's workers.
+        MinRunProcesses = 16,
+        VersionCommand = ["/usr/bin/mono", $"{MonoLibrary}/mcs.exe", "--version"],
+    };
+
+    private static readonly string[] MonoRuntime = ["/etc/mono", "/usr/lib/libmono-native.so", "/usr/lib/libmono-native.so.0"];
+
+    /// <summary>
+    /// R's own binary, with the environment Debian's R script would give it. R runs programs through a shell:
+    /// utils, which every session loads, asks <c>which</c> for programs when it loads, and R removes its
+    /// temporary directory with <c>rm</c>; so the run's image has sh, which, uname and rm.
+    /// </summary>
+    public static Language R() => new()
+    {
+        Id = "r",
+        Name = "R",
+        SourceFile = "main.r",
+        Run = ["/usr/lib/R/bin/exec/R", "--vanilla", "--slave", "-f", $"{Language.ProgramDirectory}/main.r"],
+        RunWith = ["/usr/lib/R", "/usr/share/R", "/etc/R", "/bin/sh", "/usr/bin/which", "/usr/bin/uname", "/usr/bin/rm"],
+        Environment = new Dictionary<string, string>
+        {
+            ["R_HOME"] = "/usr/lib/R", ["R_SHARE_DIR"] = "/usr/share/R/share", ["LANG"] = "C", ["LC_ALL"] = "C",
+        },
+        OutOfMemoryMessage = "cannot allocate vector",
+        MinRunProcesses = 8,
+        // R wants at least R_MAX_NUM_DLLS (100, its least) / 0.6 open files.
+        RunOpenFiles = 256,
+        VersionCommand = ["/usr/bin/R", "--version"],
+    };
+
+    private const string KotlinLib = "/usr/share/kotlin/kotlinc/lib";
+
+    /// <summary>
+    /// Kotlin on the JDK that Java uses, with Java's limits and flags: the compiler is started as Debian's kotlinc
+    /// script starts it (the preloader, then K2JVMCompiler), and a run puts the standard library on the class path.
+    /// </summary>
+    public static IEnumerable<Language> Kotlin()
+    {
+        var javaHome = JavaHome();
+        if (javaHome is null || !Directory.Exists(KotlinLib))
+            yield break;
+        string[] compiler = [$"{javaHome}/bin/java", "-Xmx512m", .. JvmFlags, "-Dkotlin.home=/usr/share/kotlin/kotlinc",
+            "-cp", $"{KotlinLib}/kotlin-preloader.jar", "org.jetbrains.kotlin.preloading.Preloader",
+            "-cp", $"{KotlinLib}/kotlin-compiler.jar", "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler"];
+        yield return new Language
+        {
+            Id = "kotlin",
+            Name = "Kotlin",
+            SourceFile = "main.kt",
+            Compile = [.. compiler, "-d", ".", "main.kt"],
+            CompileWith = [.. JvmFiles(javaHome), "/usr/share/kotlin", .. KotlinJars()],
+            Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{KotlinLib}/kotlin-stdlib.jar", "MainKt"],
+            RunWith = [.. JvmFiles(javaHome), $"{KotlinLib}/kotlin-stdlib.jar"],
+            OutOfMemoryExitCode = 3,
+            OutOfMemoryMessage = "java.lang.OutOfMemoryError",
+            RunMemoryOverheadBytes = 192L << 20,
+            MinRunProcesses = 64,
+            VersionCommand = [.. compiler, "-version"],
+        };
+    }
+
+    /// <summary>Kotlin's jars, named one by one: each is a link into /usr/share/java (sometimes through a second
+    /// link), and a named path brings every link on its way and its target, where a directory's links stay dangling.</summary>
+    private static string[] KotlinJars() => Directory.GetFiles(KotlinLib, "*.jar");
+}
