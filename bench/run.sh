@@ -2,7 +2,7 @@
 # `make bench`: build Release, then the sandbox benchmark (a full sandboxed run against posix_spawn and
 # bwrap) and the pipeline benchmark (submissions through Api, RabbitMQ, Worker and PostgreSQL against the
 # sandbox alone). Needs root (the sandbox) and starts the private PostgreSQL and RabbitMQ if they are not up.
-#   SANDBOX_RUNS (default 300), PIPELINE_SUBMISSIONS (default 1500), PIPELINE_IN_FLIGHT (default 8), PIPELINE_ROUNDS (default 5),
+#   SANDBOX_BATCHES (default 20), SANDBOX_BATCH_RUNS (default 50), PIPELINE_SUBMISSIONS (default 1500), PIPELINE_IN_FLIGHT (default 8), PIPELINE_ROUNDS (default 5),
 #   PIPELINE_WARMUP (default 2500)
 set -euo pipefail
 
@@ -10,6 +10,7 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
 
 dotnet build bench/Sandbox.Bench/Sandbox.Bench.csproj -c Release
+dotnet build Sandbox/Judge.Sandbox.Cli/Judge.Sandbox.Cli.csproj -c Release
 dotnet build bench/Pipeline.Bench/Pipeline.Bench.csproj -c Release
 
 scripts/services.sh start
@@ -17,7 +18,7 @@ eval "$(scripts/services.sh env)"
 
 echo
 echo "== Sandbox.Bench ($(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime))"
-dotnet bench/Sandbox.Bench/bin/Release/net10.0/Sandbox.Bench.dll "${SANDBOX_RUNS:-300}"
+dotnet bench/Sandbox.Bench/bin/Release/net10.0/Sandbox.Bench.dll "${SANDBOX_BATCHES:-20}" "${SANDBOX_BATCH_RUNS:-50}"
 
 echo
 echo "== Pipeline.Bench ($(date -u '+%Y-%m-%d %H:%M UTC'); uptime:$(uptime))"
