@@ -45,11 +45,13 @@ public static partial class Leftovers
             .Distinct()
             .ToList();
 
-    /// <summary>A description of everything left, empty when nothing is.</summary>
+    /// <summary>A description of everything a worker left, empty when nothing is. <paramref name="directory"/> holds the worker's
+    /// scratch and box directories: the tmpfs it mounts on each is its own, for the next worker there; a mount below them
+    /// belongs to a submission.</summary>
     public static string Describe(string directory, string cgroupParent)
     {
         var found = new List<string>();
-        found.AddRange(MountsBelow(directory).Select(m => $"mount {m}"));
+        found.AddRange(MountsBelow(directory).Where(m => Path.GetDirectoryName(m) != directory.TrimEnd('/')).Select(m => $"mount {m}"));
         found.AddRange(CgroupsBelow(cgroupParent).Select(c => $"cgroup {c}"));
         found.AddRange(ProcessesIn(cgroupParent).Select(p => $"process {p} ({Command(p)})"));
         return string.Join("\n", found);
