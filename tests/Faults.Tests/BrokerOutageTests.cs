@@ -5,6 +5,7 @@ using Judge.Faults.Tests.Stack;
 
 namespace Judge.Faults.Tests;
 
+[Collection(PrivateServers.Name)]
 public sealed class BrokerOutageTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);

@@ -4,6 +4,7 @@ using Judge.Faults.Tests.Stack;
 
 namespace Judge.Faults.Tests;
 
+[Collection(PrivateServers.Name)]
 public sealed class DatabaseRestartTests
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(8);

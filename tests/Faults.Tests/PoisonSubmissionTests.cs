@@ -3,6 +3,7 @@ using Judge.Faults.Tests.Stack;
 
 namespace Judge.Faults.Tests;
 
+[Collection(SharedServers.Name)]
 public sealed class PoisonSubmissionTests
 {
     private const string Marker = "# poison: the database refuses the results of this submission";

@@ -2,6 +2,7 @@ using Judge.Faults.Tests.Stack;
 
 namespace Judge.Faults.Tests;
 
+[Collection(SharedServers.Name)]
 public sealed class WorkerCrashTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using Judge.Faults.Tests.Stack;
 
 namespace Judge.Faults.Tests;
 
+[Collection(SharedServers.Name)]
 public sealed class WorkerShutdownTests
 {
     /// <summary>What a stop may take beyond the grace period on a loaded host (the worker's own limit is 15 s: WorkerOptions.ShutdownTimeout).</summary>
@@ -78,11 +79,10 @@ public sealed class WorkerShutdownTests
         return took;
     }
 
-    /// <summary>No process in its sandbox cgroups, no run cgroup, no mount below its directories (the tmpfs it mounts on
-    /// its scratch and box directories themselves is its own, reused by the next worker there).</summary>
+    /// <summary>No process in its sandbox cgroups, no run cgroup, no mount of a submission's (see <see cref="Leftovers.Describe"/>).</summary>
     private static void AssertNothingLeft(FaultWorker worker)
     {
-        var left = Leftovers.Describe(worker.Directory, worker.CgroupParent);
+        var left = Leftovers.Describe(worker);
         Assert.True(left.Length == 0, $"the worker left behind:\n{left}");
     }
 }

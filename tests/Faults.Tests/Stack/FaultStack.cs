@@ -114,6 +114,7 @@ public sealed class FaultStack : IAsyncDisposable
             environment[key] = value;
         System.IO.Directory.CreateDirectory(worker.Directory);
         worker.Process = ChildProcess.Start($"worker {_workers.Count + 1}", RecordedPath("JudgeWorkerDll"), [], environment, Log);
+        worker.Pid = worker.Process.Id;
         _workers.Add(worker);
         await WaitUntilAsync(worker.Process, WorkerStartTimeout, $"worker {worker.Id} to advertise its languages", async () =>
         {
@@ -267,6 +268,9 @@ public sealed class FaultStack : IAsyncDisposable
 public sealed record FaultWorker(string Id, string Directory, string CgroupParent)
 {
     public ChildProcess Process { get; set; } = null!;
+
+    /// <summary>Kept: <see cref="ChildProcess"/> forgets it once stopped.</summary>
+    public int Pid { get; set; }
 }
 
 public sealed record StoredSubmission(Guid Id, string Status, string? Verdict, string? Message, DateTime? FinishedAt, long Results, long DistinctResults);

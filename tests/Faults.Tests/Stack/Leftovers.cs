@@ -45,13 +45,20 @@ public static partial class Leftovers
             .Distinct()
             .ToList();
 
-    /// <summary>A description of everything a worker left, empty when nothing is. <paramref name="directory"/> holds the worker's
-    /// scratch and box directories: the tmpfs it mounts on each is its own, for the next worker there; a mount below them
-    /// belongs to a submission.</summary>
-    public static string Describe(string directory, string cgroupParent)
+    /// <summary>
+    /// A description of everything a worker left, empty when nothing is: mounts of its submissions, cgroups of its runs,
+    /// processes in them. Its mounts are below <paramref name="directory"/> (its scratch and box directories: the tmpfs it
+    /// mounts on each is its own, for the next worker there; a mount below one belongs to a submission), or, where the
+    /// sandbox makes the volumes itself, below its owner directory in the sandbox's state directory
+    /// (<c>volumes/owner-PID-*</c>, by default under /run/judge-sandbox).
+    /// </summary>
+    public static string Describe(FaultWorker worker, string sandboxStateDirectory = "/run/judge-sandbox")
     {
+        var (directory, cgroupParent) = (worker.Directory, worker.CgroupParent);
         var found = new List<string>();
         found.AddRange(MountsBelow(directory).Where(m => Path.GetDirectoryName(m) != directory.TrimEnd('/')).Select(m => $"mount {m}"));
+        found.AddRange(MountsBelow(Path.Combine(sandboxStateDirectory, "volumes"))
+            .Where(m => m.Contains($"/owner-{worker.Pid}-", StringComparison.Ordinal)).Select(m => $"mount {m}"));
         found.AddRange(CgroupsBelow(cgroupParent).Select(c => $"cgroup {c}"));
         found.AddRange(ProcessesIn(cgroupParent).Select(p => $"process {p} ({Command(p)})"));
         return string.Join("\n", found);
