@@ -22,7 +22,9 @@ public sealed class LoadTests
         // The queue stays longer than the sweeper's default 30 s: it would publish the waiting submissions a second time,
         // and the workers would spend the burst skipping duplicates (harmless, but not what this test measures).
         await using var stack = await FaultStack.StartAsync("load", directory, settings: new Dictionary<string, string> { ["Judge__RequeueAfterSeconds"] = "300" });
-        var workerSettings = new Dictionary<string, string> { ["Worker__Slots"] = "2" };
+        // Two competing workers, a sandbox slot each: as many programs at once as this machine has cores, so that the
+        // Api's share of the CPU is what a deployment sized like this one would give it.
+        var workerSettings = new Dictionary<string, string> { ["Worker__Slots"] = "1", ["Worker__SubmissionsInFlight"] = "4" };
         await stack.StartWorkerAsync(workerSettings);
         await stack.StartWorkerAsync(workerSettings);
 
@@ -56,6 +58,8 @@ public sealed class LoadTests
             var clock = Stopwatch.StartNew();
             using var response = await http.GetAsync("api/v1/health/live", CancellationToken.None);
             latencies.Add(clock.Elapsed);
+            if (clock.Elapsed > ProbeLimit / 2)
+                stack.Log.Write("stack", $"slow health probe: {clock.Elapsed.TotalMilliseconds:F0} ms");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"health/live answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
             try
             {
