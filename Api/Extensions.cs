@@ -50,6 +50,7 @@ public static class Extensions
         // Bad input must reach the client as problem details: binding failures throw, and the handler answers them.
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);

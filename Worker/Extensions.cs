@@ -40,12 +40,14 @@ public static class Extensions
                 rabbitMq.ConfigureEndpoints(context);
             });
         });
-        builder.Services.Configure<MassTransitHostOptions>(host =>
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) =>
         {
             host.WaitUntilStarted = true;
             // On shutdown, judging in progress is cancelled after this long; its message goes back to the broker.
-            host.ConsumerStopTimeout = TimeSpan.FromSeconds(10);
+            host.ConsumerStopTimeout = worker.Value.ShutdownGrace;
         });
+        // The host's own limit on stopping must leave MassTransit the grace period and the time to hand messages back.
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<WorkerOptions>>((host, worker) => host.ShutdownTimeout = worker.Value.ShutdownTimeout);
         builder.AddWorkerObservability();
         return builder;
     }

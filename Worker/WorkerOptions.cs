@@ -44,6 +44,22 @@ public sealed class WorkerOptions
     /// <summary>How often this worker refreshes its languages' <c>last_seen</c>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a worker told to stop (SIGTERM, Ctrl-C) lets the submissions it holds finish. Then their runs are
+    /// cancelled (each sandbox's cgroup killed, its files removed) and their messages go back to the broker for another worker.
+    /// It takes no new message meanwhile. Whoever stops the worker (systemd's TimeoutStopSec) should wait
+    /// <see cref="ShutdownTimeout"/>.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The most a stop takes: the grace period, then cancelling the runs and handing the messages back.</summary>
+    public TimeSpan ShutdownTimeout => ShutdownGrace + TimeSpan.FromSeconds(15);
+
+    /// <summary>Waits between attempts at a submission whose judging failed because the database or the broker was away
+    /// (never for a verdict, nor for a bug). After the last one the submission ends IE with the reason. Null: 1, 5, 15 and
+    /// 30 s, which ride out a database restart.</summary>
+    public TimeSpan[]? RetryIntervals { get; set; }
+
+    public TimeSpan[] EffectiveRetryIntervals => RetryIntervals ?? [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
+
     /// <summary>Where a rustup toolchain lives; null: the first stable one under $RUSTUP_HOME or /root/.rustup.</summary>
     public string? RustToolchain { get; set; }
 }

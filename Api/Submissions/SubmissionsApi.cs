@@ -6,6 +6,7 @@ using Judge.Api.Validation;
 using Judge.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Judge.Api.Submissions;
 
@@ -42,11 +43,19 @@ public static class SubmissionsApi
         var status = SubmissionStatus.Queued;
         if (watch is not null)
         {
-            await watch.WaitAsync(TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
-            var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
-            if (view?.Status == SubmissionStatus.Done)
-                return TypedResults.Ok(view);
-            status = view?.Status ?? status;
+            try
+            {
+                await watch.WaitAsync(TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
+                var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
+                if (view?.Status == SubmissionStatus.Done)
+                    return TypedResults.Ok(view);
+                status = view?.Status ?? status;
+            }
+            catch (NpgsqlException)
+            {
+                // The database went away after the submission was stored: it is accepted (a 503 would make the client
+                // submit it twice), and its verdict appears at the location below once the database is back.
+            }
         }
         return TypedResults.AcceptedAtRoute(new SubmissionAccepted(submission.Id, status), nameof(GetSubmission), new { id = submission.Id });
     }

@@ -59,10 +59,12 @@ public sealed class JudgeSubmissionConsumerDefinition : ConsumerDefinition<Judge
     public const string QueueName = "judge-submission";
 
     private readonly int inFlight;
+    private readonly TimeSpan[] retryIntervals;
 
     public JudgeSubmissionConsumerDefinition(IOptions<WorkerOptions> options)
     {
         inFlight = options.Value.EffectiveSubmissionsInFlight;
+        retryIntervals = options.Value.EffectiveRetryIntervals;
         EndpointName = QueueName;
         ConcurrentMessageLimit = inFlight;
     }
@@ -72,7 +74,7 @@ public sealed class JudgeSubmissionConsumerDefinition : ConsumerDefinition<Judge
     {
         endpointConfigurator.UseMessageRetry(retry =>
         {
-            retry.Intervals(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30));
+            retry.Intervals(retryIntervals);
             InfrastructureFailures.Handle(retry);
         });
         // Hold no more messages than are judged at once: the rest stay with the broker for other workers.
