@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Judge.Api.Access;
 using Judge.Api.Health;
 using Judge.Api.Languages;
 using Judge.Api.Problems;
@@ -52,6 +53,7 @@ public static class Extensions
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi();
+        builder.AddAccessControl();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app) =>
@@ -61,6 +63,7 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAccessControl();
     }
 
     public static void MapJudgeApi(this WebApplication app)
@@ -70,6 +73,6 @@ public static class Extensions
         v1.MapProblemsApi();
         v1.MapLanguagesApi();
         v1.MapHealthApi();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
     }
 }
