@@ -11,7 +11,7 @@ export DOTNET_NOLOGO := 1
 export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-vm run bench services services-stop services-status clean distclean
+.PHONY: help build test test-vm run bench key key-revoke services services-stop services-status clean distclean
 
 help:
 	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker"
@@ -19,6 +19,7 @@ help:
 	@echo "make test-vm          only the sandbox's tests in a VM: Debian 12's kernel, cgroup v2 alone (scripts/vm-test.sh)"
 	@echo "make build            build the solution ($(CONFIGURATION))"
 	@echo "make bench            run the benchmarks (bench/run.sh)"
+	@echo "make key NAME=n [ADMIN=1]  create an API key (printed as the last line); make key-revoke NAME=n revokes it"
 	@echo "make services         start only PostgreSQL and RabbitMQ"
 	@echo "make services-stop    stop them"
 	@echo "make services-status  say whether they run"
@@ -39,6 +40,14 @@ run:
 
 bench: build
 	bash bench/run.sh
+
+key:
+	@test -n "$(NAME)" || { echo "usage: make key NAME=alice [ADMIN=1]" >&2; exit 2; }
+	@scripts/key.sh create "$(NAME)" $(if $(filter 1 true yes,$(ADMIN)),--admin)
+
+key-revoke:
+	@test -n "$(NAME)" || { echo "usage: make key-revoke NAME=alice" >&2; exit 2; }
+	@scripts/key.sh revoke "$(NAME)"
 
 services:
 	scripts/services.sh start

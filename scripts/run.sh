@@ -41,6 +41,7 @@ start_app() {
     (cd "$project_dir/bin/$configuration/net10.0" && exec dotnet "$dll" "$@") &
     app_pids+=("$!")
 }
+scripts/key.sh dev  # the first start makes a development key, kept in .data/api-key
 start_app Api Judge.Api.dll --urls "$api_url"
 start_app Worker Judge.Worker.dll
 
