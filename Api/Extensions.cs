@@ -51,7 +51,12 @@ public static class Extensions
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        // A key given twice is ambiguous (which one counts?): refused, not guessed about either.
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.AddOpenApi();
         builder.AddAccessControl();
     }
