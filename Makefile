@@ -11,7 +11,7 @@ export DOTNET_NOLOGO := 1
 export JUDGE_TEST_PROGRAM_CACHE ?= $(CURDIR)/artifacts/test-programs
 
 .DEFAULT_GOAL := help
-.PHONY: help build test test-vm run worker bench languages services services-stop services-status clean distclean
+.PHONY: help build test test-vm run worker bench languages key key-revoke services services-stop services-status clean distclean
 
 help:
 	@echo "make run              start PostgreSQL, RabbitMQ, the Api (http://127.0.0.1:8080) and a Worker, restarting either if it dies"
@@ -21,6 +21,7 @@ help:
 	@echo "make build            build the solution ($(CONFIGURATION))"
 	@echo "make languages        install every language's toolchain with apt-get (scripts/languages.sh; about 3.4 GB)"
 	@echo "make bench            run the benchmarks (bench/run.sh)"
+	@echo "make key NAME=n [ADMIN=1]  create an API key (printed as the last line); make key-revoke NAME=n revokes it"
 	@echo "make services         start only PostgreSQL and RabbitMQ"
 	@echo "make services-stop    stop them"
 	@echo "make services-status  say whether they run"
@@ -47,6 +48,14 @@ worker:
 
 bench: build
 	bash bench/run.sh
+
+key:
+	@test -n "$(NAME)" || { echo "usage: make key NAME=alice [ADMIN=1]" >&2; exit 2; }
+	@scripts/key.sh create "$(NAME)" $(if $(filter 1 true yes,$(ADMIN)),--admin)
+
+key-revoke:
+	@test -n "$(NAME)" || { echo "usage: make key-revoke NAME=alice" >&2; exit 2; }
+	@scripts/key.sh revoke "$(NAME)"
 
 services:
 	scripts/services.sh start

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Judge.Api.Access;
 using Judge.Api.Health;
 using Judge.Api.Judge0;
 using Judge.Api.Languages;
@@ -53,10 +54,16 @@ public static class Extensions
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         // "5" is not a number: a wrong type is a bad request, not something to guess about.
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        // A key given twice is ambiguous (which one counts?): refused, not guessed about either.
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.AddOpenApi();
         builder.AddJudge0Api();
         builder.AddApiObservability();
+        builder.AddAccessControl();
     }
 
     public static Task MigrateDatabaseAsync(this WebApplication app) =>
@@ -67,6 +74,7 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseCors();
+        app.UseAccessControl();
     }
 
     public static void MapJudgeApi(this WebApplication app)
@@ -76,7 +84,7 @@ public static class Extensions
         v1.MapProblemsApi();
         v1.MapLanguagesApi();
         v1.MapHealthApi();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapJudge0Api();
         app.MapMetrics();
     }

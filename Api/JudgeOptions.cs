@@ -35,7 +35,61 @@ public sealed class JudgeOptions
     /// <summary>Largest zip upload, and the most its files may add up to once unpacked.</summary>
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Most UTF-8 bytes the inline tests of one request may add up to (inputs and expected outputs,
+    /// or <c>stdin</c> and <c>expectedOutput</c>); more is answered 413.</summary>
+    public long MaxTestsBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest JSON request body (submissions, problems); more is answered 413 before it is read.</summary>
+    public long MaxRequestBytes { get; set; } = 80L * 1024 * 1024;
+
     public LimitOptions Limits { get; set; } = new();
+
+    public AccessOptions Access { get; set; } = new();
+
+    public CallbackOptions Callbacks { get; set; } = new();
+}
+
+/// <summary>API keys and what one key may use (<c>Judge:Access</c>).</summary>
+public sealed class AccessOptions
+{
+    /// <summary>How long a key found in the database is trusted without asking again: a revoked key keeps working
+    /// at most this long. 0 asks the database on every request.</summary>
+    public int KeyCacheSeconds { get; set; } = 5;
+
+    /// <summary>Requests per second one key may make on average (token bucket refill); 0 turns the limit off.</summary>
+    public int RequestsPerSecond { get; set; } = 50;
+
+    /// <summary>Requests one key may make at once after a quiet spell (token bucket size).</summary>
+    public int RequestBurst { get; set; } = 200;
+
+    /// <summary>Most submissions of one key that may wait for a verdict at once; 0 turns the cap off.</summary>
+    public int MaxUnfinishedSubmissions { get; set; } = 1000;
+
+    /// <summary>The <c>Retry-After</c> a submission over the cap is answered with.</summary>
+    public int QueueFullRetryAfterSeconds { get; set; } = 5;
+}
+
+/// <summary>Delivery of <c>callbackUrl</c> (<c>Judge:Callbacks</c>).</summary>
+public sealed class CallbackOptions
+{
+    /// <summary>Attempts before a callback is given up (the first included).</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait before the second attempt; it doubles for each one after.</summary>
+    public double FirstRetrySeconds { get; set; } = 2;
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public double MaxRetrySeconds { get; set; } = 600;
+
+    /// <summary>How long one attempt may take, connecting and redirects included.</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How often pending callbacks are looked for, besides right when a submission finishes.</summary>
+    public double PollSeconds { get; set; } = 5;
+
+    /// <summary>Networks (CIDR, e.g. <c>10.1.2.0/24</c>) a callback may reach although they are loopback, private,
+    /// link-local or unique-local. Empty: only public addresses.</summary>
+    public string[] AllowedNetworks { get; set; } = [];
 }
 
 public sealed class LimitOptions

@@ -100,6 +100,7 @@ supervise() {
 }
 
 if [[ $mode == all ]]; then
+    scripts/key.sh dev  # the first start makes a development key, kept in .data/api-key
     supervise api Api Judge.Api.dll --urls "$api_url" &
     supervisor_pids+=("$!")
 fi

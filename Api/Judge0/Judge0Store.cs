@@ -69,40 +69,43 @@ public sealed class Judge0Store(NpgsqlDataSource dataSource, IOptions<JudgeOptio
         LEFT JOIN run_outputs o ON o.submission_id = s.id
         """;
 
-    private const string GetSql = $"{Select} WHERE s.id = ANY(@ids) AND s.judge0 IS NOT NULL";
+    // A key sees only its own submissions (owner null: an admin key, which sees all), as in our own API.
+    private const string Mine = "(@owner::uuid IS NULL OR s.owner_key_id = @owner)";
+
+    private const string GetSql = $"{Select} WHERE s.id = ANY(@ids) AND s.judge0 IS NOT NULL AND {Mine}";
 
     /// <summary>The Judge0 submissions among <paramref name="ids"/>, by id; a submission of our own API is not one.</summary>
-    public async Task<IReadOnlyDictionary<Guid, Judge0Row>> GetAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<Guid, Judge0Row>> GetAsync(IReadOnlyCollection<Guid> ids, Guid? owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Judge0Row>(new CommandDefinition(GetSql, new { ids = ids.ToArray() }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<Judge0Row>(new CommandDefinition(GetSql, new { ids = ids.ToArray(), owner }, cancellationToken: cancellationToken));
         return rows.ToDictionary(r => r.Id);
     }
 
     private const string ListSql = $"""
-        {Select} WHERE s.judge0 IS NOT NULL
+        {Select} WHERE s.judge0 IS NOT NULL AND {Mine}
         ORDER BY s.created_at DESC, s.id DESC
         LIMIT @Limit OFFSET @Offset
         """;
 
-    private const string CountSql = "SELECT count(*) FROM submissions WHERE judge0 IS NOT NULL";
+    private const string CountSql = $"SELECT count(*) FROM submissions s WHERE s.judge0 IS NOT NULL AND {Mine}";
 
-    public async Task<(IReadOnlyList<Judge0Row> Rows, long Total)> ListAsync(int page, int perPage, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<Judge0Row> Rows, long Total)> ListAsync(int page, int perPage, Guid? owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<Judge0Row>(new CommandDefinition(ListSql,
-            new { Limit = perPage, Offset = (long)(page - 1) * perPage }, cancellationToken: cancellationToken));
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, cancellationToken: cancellationToken));
+            new { Limit = perPage, Offset = (long)(page - 1) * perPage, owner }, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, new { owner }, cancellationToken: cancellationToken));
         return (rows.AsList(), total);
     }
 
     // Only a finished one: a worker may be writing the result of an unfinished one.
-    private const string DeleteSql = "DELETE FROM submissions WHERE id = @id AND judge0 IS NOT NULL AND status = 'done'";
+    private const string DeleteSql = $"DELETE FROM submissions s WHERE s.id = @id AND s.judge0 IS NOT NULL AND s.status = 'done' AND {Mine}";
 
-    public async Task<bool> DeleteFinishedAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteFinishedAsync(Guid id, Guid? owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id }, cancellationToken: cancellationToken)) > 0;
+        return await connection.ExecuteAsync(new CommandDefinition(DeleteSql, new { id, owner }, cancellationToken: cancellationToken)) > 0;
     }
 
     private const string QueuedSql = "SELECT count(*) FROM submissions WHERE status = 'queued'";

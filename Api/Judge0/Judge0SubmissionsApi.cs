@@ -1,3 +1,4 @@
+using Judge.Api.Access;
 using System.Text.Json.Nodes;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
@@ -39,7 +40,7 @@ public static class Judge0SubmissionsApi
         if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, errors) is not { } submission)
             return Judge0Json.Ok(Judge0Json.Errors(errors), StatusCodes.Status422UnprocessableEntity);
 
-        await services.Submissions.InsertAsync(submission, cancellationToken);
+        await services.Submissions.InsertAsync(submission, Caller.Of(request.HttpContext).KeyId, cancellationToken);
         // Watching starts before the publish: a worker may finish before the publish call returns.
         using var watch = Judge0Json.Flag(request, "wait") ? services.DoneListener.WatchFor(submission.Id) : null;
         await services.Dispatcher.TryPublishAsync(submission.Id, cancellationToken);
@@ -49,7 +50,7 @@ public static class Judge0SubmissionsApi
 
         // Judge0 waits as long as the run takes; we wait as long as our own API does, then show where it is.
         await watch.WaitAsync(TimeSpan.FromSeconds(services.Judge.Value.WaitTimeoutSeconds), cancellationToken);
-        var rows = await services.Store.GetAsync([submission.Id], cancellationToken);
+        var rows = await services.Store.GetAsync([submission.Id], Caller.Of(request.HttpContext).OwnerFilter, cancellationToken);
         try
         {
             return Judge0Json.Ok(Judge0SubmissionView.Write(rows[submission.Id], fields, base64, names), StatusCodes.Status201Created);
@@ -66,7 +67,7 @@ public static class Judge0SubmissionsApi
         var fields = Judge0SubmissionView.Requested(request.Query["fields"], out var invalid);
         if (fields is null)
             return InvalidFields(invalid);
-        if (!Guid.TryParse(token, out var id) || (await services.Store.GetAsync([id], cancellationToken)).GetValueOrDefault(id) is not { } row)
+        if (!Guid.TryParse(token, out var id) || (await services.Store.GetAsync([id], Caller.Of(request.HttpContext).OwnerFilter, cancellationToken)).GetValueOrDefault(id) is not { } row)
             return Judge0Json.NotFound();
         try
         {
@@ -84,10 +85,10 @@ public static class Judge0SubmissionsApi
         var fields = Judge0SubmissionView.Requested(request.Query["fields"], out var invalid);
         if (fields is null)
             return InvalidFields(invalid);
-        if (!Guid.TryParse(token, out var id) || (await services.Store.GetAsync([id], cancellationToken)).GetValueOrDefault(id) is not { } row)
+        if (!Guid.TryParse(token, out var id) || (await services.Store.GetAsync([id], Caller.Of(request.HttpContext).OwnerFilter, cancellationToken)).GetValueOrDefault(id) is not { } row)
             return Judge0Json.NotFound();
         var body = Judge0SubmissionView.Write(row, fields, base64: true, await services.NamesAsync(cancellationToken));
-        if (row.Status != SubmissionStatus.Done || !await services.Store.DeleteFinishedAsync(id, cancellationToken))
+        if (row.Status != SubmissionStatus.Done || !await services.Store.DeleteFinishedAsync(id, Caller.Of(request.HttpContext).OwnerFilter, cancellationToken))
         {
             var status = row.Status == SubmissionStatus.Queued ? Judge0Statuses.InQueue : Judge0Statuses.Processing;
             return Judge0Json.Error($"submission cannot be deleted because its status is {status.Id} ({status.Description})");
@@ -107,7 +108,7 @@ public static class Judge0SubmissionsApi
         if (perPage is < 0 or > MaxPerPage)
             return Judge0Json.Error($"invalid per_page: {perPage} (at most {MaxPerPage})");
 
-        var (rows, total) = await services.Store.ListAsync(page, perPage, cancellationToken);
+        var (rows, total) = await services.Store.ListAsync(page, perPage, Caller.Of(request.HttpContext).OwnerFilter, cancellationToken);
         var names = await services.NamesAsync(cancellationToken);
         JsonArray submissions;
         try
@@ -153,7 +154,7 @@ public static class Judge0SubmissionsApi
                 errors.Add("submission", "must be an object of submission attributes");
             else if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, errors) is { } submission)
             {
-                await services.Submissions.InsertAsync(submission, cancellationToken);
+                await services.Submissions.InsertAsync(submission, Caller.Of(request.HttpContext).KeyId, cancellationToken);
                 created.Add(submission.Id);
                 answers.Add(new JsonObject { ["token"] = submission.Id.ToString() });
                 continue;
@@ -177,7 +178,7 @@ public static class Judge0SubmissionsApi
             return InvalidFields(invalid);
 
         var ids = tokens.Select(t => Guid.TryParse(t, out var id) ? id : (Guid?)null).ToList();
-        var rows = await services.Store.GetAsync(ids.OfType<Guid>().ToList(), cancellationToken);
+        var rows = await services.Store.GetAsync(ids.OfType<Guid>().ToList(), Caller.Of(request.HttpContext).OwnerFilter, cancellationToken);
         var names = await services.NamesAsync(cancellationToken);
         try
         {

@@ -21,7 +21,9 @@ public static partial class ProblemArchive
         {
             archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException)
+        // A few bytes that begin like a zip make ZipArchive seek before the start of the upload's stream,
+        // which that stream answers with ArgumentOutOfRangeException (found by FuzzTests).
+        catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or EndOfStreamException)
         {
             errors.Add(field, "Is not a zip archive.");
             return [];

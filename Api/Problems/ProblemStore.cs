@@ -7,13 +7,15 @@ namespace Judge.Api.Problems;
 
 public sealed class ProblemStore(NpgsqlDataSource dataSource)
 {
-    public async Task InsertAsync(NewProblem problem, CancellationToken cancellationToken)
+    /// <param name="ownerKeyId">The key that creates it, its tenant.</param>
+    public async Task InsertAsync(NewProblem problem, Guid ownerKeyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertProblemSql, new
         {
             problem.Id,
+            ownerKeyId,
             problem.Name,
             Limits = DbJson.Serialize(problem.Limits),
             Checker = DbJson.Serialize(problem.Checker),
@@ -31,7 +33,7 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
     }
 
     private const string InsertProblemSql = """
-        INSERT INTO problems (id, name, limits, checker) VALUES (@Id, @Name, @Limits::jsonb, @Checker::jsonb)
+        INSERT INTO problems (id, owner_key_id, name, limits, checker) VALUES (@Id, @ownerKeyId, @Name, @Limits::jsonb, @Checker::jsonb)
         """;
 
     private const string InsertTestsSql = """
@@ -41,19 +43,22 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
              AS t(index, input, expected_output, points, test_group)
         """;
 
-    public async Task<Limits?> GetLimitsAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The problem's limits; null when there is no such problem, or it is another key's.</summary>
+    /// <param name="owner">Only a problem of this key; null for any (an admin).</param>
+    public async Task<Limits?> GetLimitsAsync(Guid id, Guid? owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var json = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(GetLimitsSql, new { id }, cancellationToken: cancellationToken));
+        var json = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(GetLimitsSql, new { id, owner }, cancellationToken: cancellationToken));
         return json is null ? null : DbJson.Deserialize<Limits>(json);
     }
 
-    private const string GetLimitsSql = "SELECT limits::text FROM problems WHERE id = @id";
+    private const string GetLimitsSql = "SELECT limits::text FROM problems WHERE id = @id AND (@owner::uuid IS NULL OR owner_key_id = @owner)";
 
-    public async Task<ProblemView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    /// <param name="owner">Only a problem of this key; null for any (an admin).</param>
+    public async Task<ProblemView?> GetAsync(Guid id, Guid? owner, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ProblemRow>(new CommandDefinition(GetSql, new { id }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<ProblemRow>(new CommandDefinition(GetSql, new { id, owner }, cancellationToken: cancellationToken));
         return row is null
             ? null
             : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<CheckerSpec>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt);
@@ -63,23 +68,27 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         SELECT p.id, p.name, p.limits::text AS limits, p.checker::text AS checker,
                count(t.index)::int AS testCount, coalesce(sum(t.points), 0)::int AS totalPoints, p.created_at AS createdAt
         FROM problems p LEFT JOIN problem_tests t ON t.problem_id = p.id
-        WHERE p.id = @id
+        WHERE p.id = @id AND (@owner::uuid IS NULL OR p.owner_key_id = @owner)
         GROUP BY p.id
         """;
 
     private sealed record ProblemRow(Guid Id, string Name, string Limits, string Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
 
-    public async Task<PagedList<ProblemSummary>> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    /// <param name="owner">Only problems of this key; null for all (an admin).</param>
+    public async Task<PagedList<ProblemSummary>> ListAsync(Guid? owner, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var items = await connection.QueryAsync<ProblemSummary>(new CommandDefinition(ListSql, new { Limit = pageSize, Offset = (long)(page - 1) * pageSize }, cancellationToken: cancellationToken));
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM problems", cancellationToken: cancellationToken));
+        var filter = new { owner, Limit = pageSize, Offset = (long)(page - 1) * pageSize };
+        var items = await connection.QueryAsync<ProblemSummary>(new CommandDefinition(ListSql, filter, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT count(*) FROM problems WHERE @owner::uuid IS NULL OR owner_key_id = @owner", filter, cancellationToken: cancellationToken));
         return new PagedList<ProblemSummary>(items.AsList(), page, pageSize, total);
     }
 
     private const string ListSql = """
         SELECT p.id, p.name, (SELECT count(*)::int FROM problem_tests t WHERE t.problem_id = p.id) AS testCount, p.created_at AS createdAt
         FROM problems p
+        WHERE @owner::uuid IS NULL OR p.owner_key_id = @owner
         ORDER BY p.created_at DESC, p.id DESC
         LIMIT @Limit OFFSET @Offset
         """;

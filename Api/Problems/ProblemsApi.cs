@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Judge.Api.Access;
 using Judge.Api.Data;
 using Judge.Api.Languages;
 using Judge.Api.Validation;
@@ -16,7 +17,7 @@ public static class ProblemsApi
     {
         var options = api.ServiceProvider.GetRequiredService<IOptions<JudgeOptions>>().Value;
         var problems = api.MapGroup("/problems").WithTags("Problems");
-        problems.MapPost("/", CreateProblem);
+        problems.MapPost("/", CreateProblem).WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes));
         // A machine-to-machine upload without cookies: antiforgery tokens protect nothing here.
         problems.MapPost("/upload", UploadProblem)
             .DisableAntiforgery()
@@ -27,14 +28,16 @@ public static class ProblemsApi
         return api;
     }
 
-    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> CreateProblem(
-        CreateProblemRequest request, [AsParameters] ProblemServices services, CancellationToken cancellationToken)
+    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem, ProblemHttpResult>> CreateProblem(
+        CreateProblemRequest request, Caller caller, [AsParameters] ProblemServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
+        if (!SizeRules.CheckProblem(request, services.Options.Value, errors))
+            return SizeRules.TooLarge(errors);
         var liveLanguages = await services.Languages.LiveIdsAsync([request.Checker?.Language], cancellationToken);
         if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem, services, cancellationToken);
+        return await StoreAsync(problem, caller, services, cancellationToken);
     }
 
     /// <summary>
@@ -43,7 +46,7 @@ public static class ProblemsApi
     /// (<see cref="KattisPackage"/>: its name unless the form gives one, its limits over the form's, its own checker).
     /// </summary>
     public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> UploadProblem(
-        [FromForm] string? name, [FromForm] string? limits, [FromForm] string? checker, IFormFile? file,
+        [FromForm] string? name, [FromForm] string? limits, [FromForm] string? checker, IFormFile? file, Caller caller,
         [AsParameters] ProblemServices services, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -71,14 +74,14 @@ public static class ProblemsApi
         var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language], cancellationToken);
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem, services, cancellationToken);
+        return await StoreAsync(problem, caller, services, cancellationToken);
     }
 
-    private static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> StoreAsync(
-        NewProblem problem, ProblemServices services, CancellationToken cancellationToken)
+    private static async Task<CreatedAtRoute<ProblemView>> StoreAsync(
+        NewProblem problem, Caller caller, ProblemServices services, CancellationToken cancellationToken)
     {
-        await services.Problems.InsertAsync(problem, cancellationToken);
-        var view = await services.Problems.GetAsync(problem.Id, cancellationToken)
+        await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
+        var view = await services.Problems.GetAsync(problem.Id, caller.KeyId, cancellationToken)
             ?? throw new InvalidOperationException($"Problem {problem.Id} vanished right after it was stored.");
         return TypedResults.CreatedAtRoute(view, nameof(GetProblem), new { id = problem.Id });
     }
@@ -98,20 +101,21 @@ public static class ProblemsApi
         }
     }
 
-    public static async Task<Results<Ok<ProblemView>, NotFound>> GetProblem(Guid id, ProblemStore problems, CancellationToken cancellationToken)
+    /// <summary>Another key's problem is answered 404 like an unknown one: its existence is not told.</summary>
+    public static async Task<Results<Ok<ProblemView>, NotFound>> GetProblem(Guid id, Caller caller, ProblemStore problems, CancellationToken cancellationToken)
     {
-        var view = await problems.GetAsync(id, cancellationToken);
+        var view = await problems.GetAsync(id, caller.OwnerFilter, cancellationToken);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<PagedList<ProblemSummary>>, ValidationProblem>> ListProblems(
-        ProblemStore problems, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize)
+        Caller caller, ProblemStore problems, CancellationToken cancellationToken, int page = 1, int pageSize = Paging.DefaultPageSize)
     {
         var errors = new ValidationErrors();
         Paging.Check(page, pageSize, errors);
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await problems.ListAsync(page, pageSize, cancellationToken));
+        return TypedResults.Ok(await problems.ListAsync(caller.OwnerFilter, page, pageSize, cancellationToken));
     }
 }
 

@@ -21,6 +21,9 @@ public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, Submissi
     private readonly Dictionary<Guid, List<TaskCompletionSource>> _waiters = [];
     private volatile bool _listening;
 
+    /// <summary>Raised, on the listening connection's thread, for each submission done notification (callbacks hang here).</summary>
+    public event Action<Guid>? SubmissionDone;
+
     /// <summary>Starts watching for the submission to finish. Call it before the submission is published.</summary>
     public Watch WatchFor(Guid id) => new(this, id);
 
@@ -87,7 +90,10 @@ public sealed class SubmissionDoneListener(NpgsqlDataSource dataSource, Submissi
         connection.Notification += (_, e) =>
         {
             if (Guid.TryParse(e.Payload, out var id))
+            {
                 Signal(id);
+                SubmissionDone?.Invoke(id);
+            }
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
             await listen.ExecuteNonQueryAsync(stoppingToken);

@@ -7,14 +7,17 @@ namespace Judge.Api.Submissions;
 
 public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores the submission and its inline tests together, in one statement: a worker never sees one
-    /// without the other, and the request pays one round trip.</summary>
-    public async Task InsertAsync(NewSubmission submission, CancellationToken cancellationToken)
+    /// <summary>Stores the submission, its inline tests and its callback together, in one statement: a worker never
+    /// sees one without the other, and the request pays one round trip.</summary>
+    /// <param name="ownerKeyId">The key that submits it, its tenant.</param>
+    public async Task InsertAsync(NewSubmission submission, Guid ownerKeyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(InsertSql, new
         {
             submission.Id,
+            ownerKeyId,
+            CallbackUrl = submission.CallbackUrl?.AbsoluteUri,
             submission.Language,
             submission.Source,
             submission.ProblemId,
@@ -32,9 +35,12 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 
     private const string InsertSql = """
         WITH submission AS (
-            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker, run_options, judge0)
-            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb, @RunOptions::jsonb, @Judge0::jsonb)
-            RETURNING id)
+            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker, run_options, judge0, owner_key_id)
+            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb, @RunOptions::jsonb, @Judge0::jsonb, @ownerKeyId)
+            RETURNING id),
+        callback AS (
+            INSERT INTO submission_callbacks (submission_id, url)
+            SELECT id, @CallbackUrl::text FROM submission WHERE @CallbackUrl::text IS NOT NULL)
         INSERT INTO submission_tests (submission_id, index, input, expected_output, points)
         SELECT submission.id, t.index, t.input, t.expected_output, t.points
         FROM submission,
@@ -80,13 +86,23 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 
     private const string IsDoneSql = "SELECT coalesce((SELECT status = 'done' FROM submissions WHERE id = @id), false)";
 
+    /// <summary>How many submissions of the key have no verdict yet.</summary>
+    public async Task<long> CountUnfinishedAsync(Guid ownerKeyId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountUnfinishedSql, new { ownerKeyId }, cancellationToken: cancellationToken));
+    }
+
+    private const string CountUnfinishedSql = "SELECT count(*) FROM submissions WHERE owner_key_id = @ownerKeyId AND status <> 'done'";
+
     /// <summary>The submission with its test results, each output cut to <paramref name="previewBytes"/> UTF-8 bytes.</summary>
-    public async Task<SubmissionView?> GetAsync(Guid id, int previewBytes, CancellationToken cancellationToken)
+    /// <param name="owner">Only a submission of this key; null for any (an admin).</param>
+    public async Task<SubmissionView?> GetAsync(Guid id, Guid? owner, int previewBytes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // A character is at least one byte, so the first previewBytes characters hold the preview:
         // the database never ships a whole flood of output only for it to be dropped here.
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(GetSql, new { id, PreviewChars = previewBytes }, cancellationToken: cancellationToken));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(GetSql, new { id, owner, PreviewChars = previewBytes }, cancellationToken: cancellationToken));
         var row = await results.ReadSingleOrDefaultAsync<SubmissionRow>();
         if (row is null)
             return null;
@@ -98,7 +114,7 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
     private const string GetSql = """
         SELECT id, language, problem_id AS problemId, status, verdict, score, compile_output AS compileOutput, message,
                limits::text AS limits, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt
-        FROM submissions WHERE id = @id;
+        FROM submissions WHERE id = @id AND (@owner::uuid IS NULL OR owner_key_id = @owner);
 
         SELECT r.index, r.verdict, r.cpu_time_ms AS cpuTimeMs, r.wall_time_ms AS wallTimeMs, r.memory_kb AS memoryKb, r.exit_code AS exitCode, r.signal,
                left(r.stdout, @PreviewChars) AS stdout, r.stdout_truncated OR length(r.stdout) > @PreviewChars AS stdoutTruncated,
@@ -107,7 +123,8 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         FROM test_results r
         JOIN submissions s ON s.id = r.submission_id
         LEFT JOIN problem_tests t ON t.problem_id = s.problem_id AND t.index = r.index
-        WHERE r.submission_id = @id ORDER BY r.index;
+        WHERE r.submission_id = @id AND (@owner::uuid IS NULL OR s.owner_key_id = @owner)
+        ORDER BY r.index;
         """;
 
     private sealed record SubmissionRow(
@@ -127,17 +144,19 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         };
     }
 
-    public async Task<PagedList<SubmissionSummary>> ListAsync(string? status, string? verdict, Guid? problemId, int page, int pageSize, CancellationToken cancellationToken)
+    /// <param name="owner">Only submissions of this key; null for all (an admin).</param>
+    public async Task<PagedList<SubmissionSummary>> ListAsync(Guid? owner, string? status, string? verdict, Guid? problemId, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var filter = new { status, verdict, problemId, Limit = pageSize, Offset = (long)(page - 1) * pageSize };
+        var filter = new { owner, status, verdict, problemId, Limit = pageSize, Offset = (long)(page - 1) * pageSize };
         var items = await connection.QueryAsync<SubmissionSummary>(new CommandDefinition(ListSql, filter, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CountSql, filter, cancellationToken: cancellationToken));
         return new PagedList<SubmissionSummary>(items.AsList(), page, pageSize, total);
     }
 
     private const string Filter = """
-        WHERE (@status::text IS NULL OR status = @status)
+        WHERE (@owner::uuid IS NULL OR owner_key_id = @owner)
+          AND (@status::text IS NULL OR status = @status)
           AND (@verdict::text IS NULL OR verdict = @verdict)
           AND (@problemId::uuid IS NULL OR problem_id = @problemId)
         """;

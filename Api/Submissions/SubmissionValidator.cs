@@ -1,3 +1,4 @@
+using Judge.Api.Callbacks;
 using Judge.Api.Validation;
 using Judge.Data;
 
@@ -53,8 +54,11 @@ public static class SubmissionValidator
             }
         }
 
+        var callbackUrl = CallbackRules.Resolve(request.CallbackUrl, context.CallbackAddresses ?? new CallbackAddresses(["0.0.0.0/0", "::/0"]), "callbackUrl", errors);
+
         if (errors.Any)
             return null;
-        return new NewSubmission(Guid.CreateVersion7(), request.Language!, request.Source!, request.ProblemId, request.Stdin, limits, checker, tests);
+        return new NewSubmission(Guid.CreateVersion7(), request.Language!, request.Source!, request.ProblemId, request.Stdin, limits, checker, tests,
+            CallbackUrl: callbackUrl);
     }
 }

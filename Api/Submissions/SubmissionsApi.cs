@@ -1,3 +1,5 @@
+using Judge.Api.Access;
+using Judge.Api.Callbacks;
 using Judge.Api.Data;
 using Judge.Api.Languages;
 using Judge.Api.Observability;
@@ -5,6 +7,7 @@ using Judge.Api.Problems;
 using Judge.Api.Validation;
 using Judge.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -14,26 +17,39 @@ public static class SubmissionsApi
 {
     public static IEndpointRouteBuilder MapSubmissionsApi(this IEndpointRouteBuilder api)
     {
+        var options = api.ServiceProvider.GetRequiredService<IOptions<JudgeOptions>>().Value;
         var submissions = api.MapGroup("/submissions").WithTags("Submissions");
-        submissions.MapPost("/", Submit);
+        submissions.MapPost("/", Submit).WithMetadata(new RequestSizeLimitAttribute(options.MaxRequestBytes));
         submissions.MapGet("/{id:guid}", GetSubmission).WithName(nameof(GetSubmission));
         submissions.MapGet("/", ListSubmissions);
         return api;
     }
 
-    /// <summary>Stores the submission, queues it for judging, and with <c>wait=true</c> waits (bounded) for the verdict.</summary>
-    public static async Task<Results<Ok<SubmissionView>, AcceptedAtRoute<SubmissionAccepted>, ValidationProblem>> Submit(
-        SubmitRequest request, bool? wait, [AsParameters] SubmissionServices services, CancellationToken cancellationToken)
+    /// <summary>Stores the submission, queues it for judging, and with <c>wait=true</c> waits (bounded) for the verdict.
+    /// A key with too many submissions waiting for a verdict is answered 429.</summary>
+    public static async Task<Results<Ok<SubmissionView>, AcceptedAtRoute<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>> Submit(
+        SubmitRequest request, bool? wait, Caller caller, HttpContext http, [AsParameters] SubmissionServices services, CancellationToken cancellationToken)
     {
         var options = services.Options.Value;
+        var errors = new ValidationErrors();
+        if (!SizeRules.CheckSubmission(request, options, errors))
+            return SizeRules.TooLarge(errors);
         var context = new SubmitContext(
             await services.Languages.LiveIdsAsync([request.Language, request.Checker?.Language], cancellationToken),
-            request.ProblemId is { } problemId ? await services.Problems.GetLimitsAsync(problemId, cancellationToken) : null);
-        var errors = new ValidationErrors();
+            request.ProblemId is { } problemId ? await services.Problems.GetLimitsAsync(problemId, caller.OwnerFilter, cancellationToken) : null,
+            services.CallbackAddresses);
         if (SubmissionValidator.Validate(request, context, options, errors) is not { } submission)
             return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        await services.Submissions.InsertAsync(submission, cancellationToken);
+        var cap = options.Access.MaxUnfinishedSubmissions;
+        if (cap > 0 && await services.Submissions.CountUnfinishedAsync(caller.KeyId, cancellationToken) >= cap)
+        {
+            http.Response.Headers.RetryAfter = AccessControl.RetryAfterSeconds(TimeSpan.FromSeconds(options.Access.QueueFullRetryAfterSeconds));
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many submissions waiting",
+                detail: $"This key has {cap} submissions waiting for a verdict, the most it may have; submit again when some are judged.");
+        }
+
+        await services.Submissions.InsertAsync(submission, caller.KeyId, cancellationToken);
         ApiTelemetry.Accepted(submission.Id, submission.Language);
         services.Log.LogInformation("Submission {SubmissionId} queued ({Language})", submission.Id, submission.Language);
         // Watching starts before the publish: a worker may finish before the publish call returns.
@@ -46,7 +62,7 @@ public static class SubmissionsApi
             try
             {
                 await watch.WaitAsync(TimeSpan.FromSeconds(options.WaitTimeoutSeconds), cancellationToken);
-                var view = await services.Submissions.GetAsync(submission.Id, options.OutputPreviewBytes, cancellationToken);
+                var view = await services.Submissions.GetAsync(submission.Id, caller.KeyId, options.OutputPreviewBytes, cancellationToken);
                 if (view?.Status == SubmissionStatus.Done)
                     return TypedResults.Ok(view);
                 status = view?.Status ?? status;
@@ -60,15 +76,16 @@ public static class SubmissionsApi
         return TypedResults.AcceptedAtRoute(new SubmissionAccepted(submission.Id, status), nameof(GetSubmission), new { id = submission.Id });
     }
 
+    /// <summary>Another key's submission is answered 404 like an unknown one: its existence is not told.</summary>
     public static async Task<Results<Ok<SubmissionView>, NotFound>> GetSubmission(
-        Guid id, SubmissionStore submissions, IOptions<JudgeOptions> options, CancellationToken cancellationToken)
+        Guid id, Caller caller, SubmissionStore submissions, IOptions<JudgeOptions> options, CancellationToken cancellationToken)
     {
-        var view = await submissions.GetAsync(id, options.Value.OutputPreviewBytes, cancellationToken);
+        var view = await submissions.GetAsync(id, caller.OwnerFilter, options.Value.OutputPreviewBytes, cancellationToken);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<PagedList<SubmissionSummary>>, ValidationProblem>> ListSubmissions(
-        SubmissionStore submissions, string? status, string? verdict, Guid? problemId, CancellationToken cancellationToken,
+        Caller caller, SubmissionStore submissions, string? status, string? verdict, Guid? problemId, CancellationToken cancellationToken,
         int page = 1, int pageSize = Paging.DefaultPageSize)
     {
         var errors = new ValidationErrors();
@@ -79,7 +96,7 @@ public static class SubmissionsApi
             errors.Add("verdict", $"Must be one of {string.Join(", ", StoredNames<Verdict>.All)}.");
         if (errors.Any)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await submissions.ListAsync(status, verdict, problemId, page, pageSize, cancellationToken));
+        return TypedResults.Ok(await submissions.ListAsync(caller.OwnerFilter, status, verdict, problemId, page, pageSize, cancellationToken));
     }
 }
 
@@ -89,5 +106,6 @@ public sealed record SubmissionServices(
     LanguageStore Languages,
     SubmissionDispatcher Dispatcher,
     SubmissionDoneListener DoneListener,
+    CallbackAddresses CallbackAddresses,
     IOptions<JudgeOptions> Options,
     ILogger<SubmissionServices> Log);

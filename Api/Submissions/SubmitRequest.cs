@@ -1,3 +1,4 @@
+using Judge.Api.Callbacks;
 using Judge.Api.Validation;
 using Judge.Data;
 
@@ -5,7 +6,8 @@ namespace Judge.Api.Submissions;
 
 /// <summary>
 /// <c>POST /submissions</c>. Exactly one of <see cref="ProblemId"/>, <see cref="Tests"/> or <see cref="Stdin"/>
-/// says what to run against; <see cref="ExpectedOutput"/> goes only with <see cref="Stdin"/>.
+/// says what to run against; <see cref="ExpectedOutput"/> goes only with <see cref="Stdin"/>. The final result is
+/// POSTed to <see cref="CallbackUrl"/> when one is given.
 /// </summary>
 public sealed record SubmitRequest(
     string? Language,
@@ -15,7 +17,8 @@ public sealed record SubmitRequest(
     IReadOnlyList<TestCaseRequest?>? Tests,
     Guid? ProblemId,
     LimitsRequest? Limits,
-    CheckerRequest? Checker);
+    CheckerRequest? Checker,
+    string? CallbackUrl = null);
 
 /// <summary>A submission ready to store: everything checked, limits complete.</summary>
 /// <param name="RunOptions">How the program runs beyond its limits; null as always (only the Judge0 surface sets it).</param>
@@ -30,8 +33,10 @@ public sealed record NewSubmission(
     CheckerSpec? Checker,
     IReadOnlyList<TestCase> Tests,
     RunOptions? RunOptions = null,
-    string? Judge0 = null);
+    string? Judge0 = null,
+    Uri? CallbackUrl = null);
 
-/// <summary>What validation needs from the database, looked up beforehand so the rules stay pure.</summary>
-/// <param name="ProblemLimits">The limits of the requested problem; null when there is no such problem or none was asked for.</param>
-public sealed record SubmitContext(IReadOnlySet<string> LiveLanguages, Limits? ProblemLimits);
+/// <summary>What validation needs from the database and the settings, looked up beforehand so the rules stay pure.</summary>
+/// <param name="ProblemLimits">The limits of the requested problem; null when there is no such problem (of this key) or none was asked for.</param>
+/// <param name="CallbackAddresses">Where a callback may go; null allows any.</param>
+public sealed record SubmitContext(IReadOnlySet<string> LiveLanguages, Limits? ProblemLimits, CallbackAddresses? CallbackAddresses = null);

@@ -120,6 +120,9 @@ namespace Judge.Pipeline.Bench
             {
                 ["Worker__Slots"] = slots.ToString(),
                 ["Judge__WaitTimeoutSeconds"] = "120",
+                // The bench measures the pipeline, not the per-key limits.
+                ["Judge__Access__RequestsPerSecond"] = "0",
+                ["Judge__Access__MaxUnfinishedSubmissions"] = "0",
             });
             try
             {

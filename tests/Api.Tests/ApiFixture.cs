@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using Dapper;
+using Judge.Api.Access;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -23,6 +25,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public JudgeDatabase Database { get; private set; } = null!;
     public JudgeApiFactory Factory { get; private set; } = null!;
+    /// <summary>A client with a tenant key of its own (not an admin).</summary>
     public HttpClient Client { get; private set; } = null!;
     public ITestHarness Harness => Factory.Services.GetTestHarness();
 
@@ -33,8 +36,10 @@ public sealed class ApiFixture : IAsyncLifetime
         await Database.DataSource.CreateConnection().ExecuteAsync(
             "INSERT INTO worker_languages (worker_id, language_id, name, version, last_seen) VALUES ('fixture', @LiveLanguage, 'Python 3', '3.11', now() + interval '1 hour')",
             new { LiveLanguage });
-        Factory = new JudgeApiFactory(Database.ConnectionString, services => services.AddMassTransitTestHarness());
-        Client = Factory.CreateClient();
+        // Off here, so that many tests' requests are not limited; AccessTests turn them on.
+        Factory = new JudgeApiFactory(Database.ConnectionString, services => services.AddMassTransitTestHarness(),
+            ("Judge:Access:RequestsPerSecond", "0"), ("Judge:Access:MaxUnfinishedSubmissions", "0"));
+        Client = await Factory.CreateClientWithKeyAsync();
     }
 
     public async Task DisposeAsync()
@@ -59,4 +64,16 @@ public sealed class JudgeApiFactory(string connectionString, Action<IServiceColl
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(configureServices);
     }
+
+    /// <summary>A client that sends a new key, made as <c>make key</c> makes it.</summary>
+    public async Task<HttpClient> CreateClientWithKeyAsync(bool admin = false)
+    {
+        var key = await CreateKeyAsync(admin);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
+        return client;
+    }
+
+    public Task<CreatedApiKey> CreateKeyAsync(bool admin = false) =>
+        Services.GetRequiredService<ApiKeyStore>().CreateAsync($"test-{Guid.NewGuid():N}", admin, CancellationToken.None);
 }

@@ -14,7 +14,7 @@ public sealed class BrokerAwayTests(ApiFixture fixture)
     {
         await using var factory = new JudgeApiFactory(fixture.Database.ConnectionString, _ => { },
             ("RabbitMq:Host", "127.0.0.1"), ("RabbitMq:Port", "1"), ("Judge:PublishTimeoutSeconds", "1"));
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateClientWithKeyAsync();
 
         var response = await client.PostAsJsonAsync("/api/v1/submissions", new { language = ApiFixture.LiveLanguage, source = "print(1)", stdin = "" });
         var ready = await client.GetAsync("/api/v1/health/ready");

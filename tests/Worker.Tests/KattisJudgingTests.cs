@@ -60,7 +60,7 @@ public class KattisJudgingTests(PostgresFixture postgres)
         var problem = package is null ? null
             : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
         Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        await new ProblemStore(worker.Database).InsertAsync(problem, CancellationToken.None);
+        await new ProblemStore(worker.Database).InsertAsync(problem, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 }

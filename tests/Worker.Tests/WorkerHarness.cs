@@ -73,11 +73,11 @@ public sealed class WorkerHarness : IAsyncDisposable
         var request = new SubmitRequest(language, source, stdin, ExpectedOutput: null,
             tests.Length == 0 ? null : tests.Select(t => new TestCaseRequest(t.Input, t.Expected, t.Points)).ToList(),
             problemId, limits, checker);
-        var problemLimits = problemId is { } id ? await new ProblemStore(Database).GetLimitsAsync(id, CancellationToken.None) : null;
+        var problemLimits = problemId is { } id ? await new ProblemStore(Database).GetLimitsAsync(id, owner: null, CancellationToken.None) : null;
         var context = new SubmitContext(Offered(language, checker?.Language), problemLimits);
         var errors = new ValidationErrors();
         var submission = SubmissionValidator.Validate(request, context, ApiOptions, errors) ?? throw Refused(errors);
-        await new SubmissionStore(Database).InsertAsync(submission, CancellationToken.None);
+        await new SubmissionStore(Database).InsertAsync(submission, await OwnerAsync(), CancellationToken.None);
         return submission.Id;
     }
 
@@ -87,9 +87,15 @@ public sealed class WorkerHarness : IAsyncDisposable
         var request = new CreateProblemRequest("p", limits, checker, tests.Select(t => new TestCaseRequest(t.Input, t.Expected, t.Points)).ToList());
         var errors = new ValidationErrors();
         var problem = ProblemValidator.Validate(request, Offered(checker?.Language), ApiOptions, errors) ?? throw Refused(errors);
-        await new ProblemStore(Database).InsertAsync(problem, CancellationToken.None);
+        await new ProblemStore(Database).InsertAsync(problem, await OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
+
+    private Guid? _owner;
+
+    /// <summary>The key the harness's rows belong to, made once, as the Api makes keys.</summary>
+    public async Task<Guid> OwnerAsync() =>
+        _owner ??= (await new Judge.Api.Access.ApiKeyStore(Database).CreateAsync($"worker-tests-{Guid.NewGuid():N}", isAdmin: false, CancellationToken.None)).Id;
 
     private static HashSet<string> Offered(params string?[] languages) => languages.OfType<string>().ToHashSet();
 

@@ -7,7 +7,8 @@ namespace Judge.EndToEnd;
 /// <summary>
 /// The whole of Judge for one test run or benchmark: a fresh database and RabbitMQ virtual host, and the real
 /// Api and Worker started on them as child processes (the dlls the build recorded, see JudgeProcesses.targets).
-/// Ready once the Api answers <c>/health/ready</c> and the Worker's languages are listed. Disposing stops both
+/// Ready once the Api answers <c>/health/ready</c> and the Worker's languages are listed. <see cref="Client"/> sends a
+/// tenant key made by the Api's own <c>key create</c> command (what <c>make key</c> runs). Disposing stops both
 /// processes and deletes the database and the virtual host. PostgreSQL and RabbitMQ themselves must be running
 /// (<c>scripts/services.sh start</c>), found through <c>ConnectionStrings__Judge</c> and <c>RabbitMq__*</c>.
 /// </summary>
@@ -27,6 +28,8 @@ public sealed class JudgeStack : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
     public JudgeClient Client { get; private set; } = null!;
     public IReadOnlyList<LanguageInfo> Languages { get; private set; } = [];
+    /// <summary>The key <see cref="Client"/> sends.</summary>
+    public string ApiKey { get; private set; } = "";
     /// <summary>The Api's and the Worker's processes, named "api" and "worker".</summary>
     public IReadOnlyList<ChildProcess> Processes => _processes;
 
@@ -73,6 +76,9 @@ public sealed class JudgeStack : IAsyncDisposable
         await WaitUntilAsync(api, ApiStartTimeout, "the Api to answer /health/ready", async () =>
             (await Client.Http.GetAsync("health/ready", cancellationToken)).IsSuccessStatusCode);
 
+        ApiKey = await CreateKeyAsync($"e2e-{Guid.NewGuid():N}", admin: false, environment, cancellationToken);
+        Client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+
         var worker = Launch("worker", RecordedPath("JudgeWorkerDll"), [], environment);
         await WaitUntilAsync(worker, WorkerStartTimeout, "the Worker's languages to be listed", async () =>
         {
@@ -80,6 +86,32 @@ public sealed class JudgeStack : IAsyncDisposable
             return Languages.Count > 0;
         });
         Log.Write("stack", $"ready at {BaseAddress}; languages: {string.Join(", ", Languages.Select(l => l.Id))}");
+    }
+
+    /// <summary>A new key from <c>dotnet Judge.Api.dll key create NAME [--admin]</c>, which prints it as its last line.</summary>
+    private async Task<string> CreateKeyAsync(string name, bool admin, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(RecordedPath("JudgeApiDll"))!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])[RecordedPath("JudgeApiDll"), "key", "create", name, .. admin ? ["--admin"] : Array.Empty<string>()])
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+        using var command = System.Diagnostics.Process.Start(start)!;
+        var output = command.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = command.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await command.WaitForExitAsync(timeout.Token);
+        if (command.ExitCode != 0)
+            throw new InvalidOperationException($"key create exited with code {command.ExitCode}: {await error}");
+        Log.Write("stack", $"created key \"{name}\"");
+        return (await output).TrimEnd().Split('\n')[^1].Trim();
     }
 
     /// <summary>A failure message with the processes' latest output, so that a wrong verdict comes with the worker's side of the story.</summary>
