@@ -32,7 +32,6 @@ public static class Judge0Api
             return;
         var judge0 = app.MapGroup(options.PathPrefix.TrimEnd('/'))
             .RequireCors(CorsPolicy)
-            .AddEndpointFilter(Judge0Access.Authenticate)
             .ExcludeFromDescription();
         judge0.MapJudge0SubmissionsApi();
         judge0.MapJudge0LanguagesApi();

@@ -19,10 +19,6 @@ public sealed class Judge0Options
     /// <summary>Origins allowed to call from a browser; empty or <c>*</c>: any origin, as Judge0 allows by default.</summary>
     public string[] CorsOrigins { get; set; } = [];
 
-    /// <summary>Accepted values of <see cref="AuthnHeader"/>; empty: no authentication (Judge0's <c>AUTHN_TOKEN</c>).</summary>
-    public string[] AuthnTokens { get; set; } = [];
-    public string AuthnHeader { get; set; } = "X-Auth-Token";
-
     /// <summary>Accepted values of <see cref="AuthzHeader"/> for listing and deleting submissions; empty: those are open
     /// to whoever is authenticated (Judge0's <c>AUTHZ_TOKEN</c>).</summary>
     public string[] AuthzTokens { get; set; } = [];

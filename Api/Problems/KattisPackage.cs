@@ -38,9 +38,10 @@ public static class KattisPackage
         {
             archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException)
+        // Not a zip (or a few bytes that begin like one, see ProblemArchive): the N.in/N.out reader says so.
+        catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or EndOfStreamException)
         {
-            return false; // the N.in/N.out reader says it is not a zip
+            return false;
         }
         using (archive)
         {

@@ -302,7 +302,7 @@ public sealed class Judge0ApiTests(ApiFixture fixture)
     public async Task A_full_queue_answers_503()
     {
         await using var factory = FactoryWith(("Judge0:MaxQueueSize", "0"));
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateClientWithKeyAsync();
 
         var response = await client.PostAsJsonAsync("/submissions", new { source_code = "print(1)", language_id = Python3 });
 
@@ -310,23 +310,36 @@ public sealed class Judge0ApiTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task With_tokens_configured_X_Auth_Token_is_required_and_X_Auth_User_guards_listing()
+    public async Task X_Auth_Token_is_an_API_key_and_with_user_tokens_configured_X_Auth_User_guards_listing()
     {
-        await using var factory = FactoryWith(("Judge0:AuthnTokens:0", "let-me-in"), ("Judge0:AuthzTokens:0", "admin"));
+        await using var factory = FactoryWith(("Judge0:AuthzTokens:0", "admin"));
         using var client = factory.CreateClient();
+        var key = (await factory.CreateKeyAsync()).Key;
 
         var anonymous = await client.GetAsync("/statuses");
-        var wrong = await Send(client, HttpMethod.Get, "/statuses", ("X-Auth-Token", "guess"));
-        var authenticated = await Send(client, HttpMethod.Get, "/statuses", ("X-Auth-Token", "let-me-in"));
-        var listWithoutUser = await Send(client, HttpMethod.Get, "/submissions", ("X-Auth-Token", "let-me-in"));
-        var listAsAdmin = await Send(client, HttpMethod.Get, "/submissions", ("X-Auth-Token", "let-me-in"), ("X-Auth-User", "admin"));
+        var wrong = await Send(client, HttpMethod.Get, "/statuses", ("X-Auth-Token", "judge_guess"));
+        var authenticated = await Send(client, HttpMethod.Get, "/statuses", ("X-Auth-Token", key));
+        var listWithoutUser = await Send(client, HttpMethod.Get, "/submissions", ("X-Auth-Token", key));
+        var listAsAdmin = await Send(client, HttpMethod.Get, "/submissions", ("X-Auth-Token", key), ("X-Auth-User", "admin"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal("", await anonymous.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.OK, authenticated.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, listWithoutUser.StatusCode);
+        Assert.Equal("", await listWithoutUser.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, listAsAdmin.StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_keys_Judge0_submission_answers_404()
+    {
+        var created = await JsonAsync(await fixture.Client.PostAsJsonAsync("/submissions", new { source_code = "print(1)", language_id = Python3 }),
+            HttpStatusCode.Created);
+        using var other = await fixture.Factory.CreateClientWithKeyAsync();
+
+        var response = await other.GetAsync($"/submissions/{created.GetProperty("token").GetString()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
@@ -346,7 +359,7 @@ public sealed class Judge0ApiTests(ApiFixture fixture)
     public async Task Configured_origins_and_path_prefix_are_honoured()
     {
         await using var factory = FactoryWith(("Judge0:CorsOrigins:0", "https://ide.example"), ("Judge0:PathPrefix", "/judge0"));
-        using var client = factory.CreateClient();
+        using var client = await factory.CreateClientWithKeyAsync();
 
         var allowed = await Send(client, HttpMethod.Get, "/judge0/statuses", ("Origin", "https://ide.example"));
         var other = await Send(client, HttpMethod.Get, "/judge0/statuses", ("Origin", "https://evil.example"));

@@ -76,7 +76,7 @@ public sealed class JudgeStack : IAsyncDisposable
         await WaitUntilAsync(api, ApiStartTimeout, "the Api to answer /health/ready", async () =>
             (await Client.Http.GetAsync("health/ready", cancellationToken)).IsSuccessStatusCode);
 
-        ApiKey = await CreateKeyAsync($"e2e-{Guid.NewGuid():N}", admin: false, environment, cancellationToken);
+        ApiKey = await CreateKeyAsync(Log, $"e2e-{Guid.NewGuid():N}", admin: false, environment, cancellationToken);
         Client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
 
         var worker = Launch("worker", RecordedPath("JudgeWorkerDll"), [], environment);
@@ -89,7 +89,8 @@ public sealed class JudgeStack : IAsyncDisposable
     }
 
     /// <summary>A new key from <c>dotnet Judge.Api.dll key create NAME [--admin]</c>, which prints it as its last line.</summary>
-    private async Task<string> CreateKeyAsync(string name, bool admin, Dictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<string> CreateKeyAsync(StackLog log, string name, bool admin, IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken)
     {
         var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -110,7 +111,7 @@ public sealed class JudgeStack : IAsyncDisposable
         await command.WaitForExitAsync(timeout.Token);
         if (command.ExitCode != 0)
             throw new InvalidOperationException($"key create exited with code {command.ExitCode}: {await error}");
-        Log.Write("stack", $"created key \"{name}\"");
+        log.Write("stack", $"created key \"{name}\"");
         return (await output).TrimEnd().Split('\n')[^1].Trim();
     }
 

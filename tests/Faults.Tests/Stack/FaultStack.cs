@@ -38,6 +38,7 @@ public sealed class FaultStack : IAsyncDisposable
     public NpgsqlDataSource Database { get; }
     public ChildProcess Api { get; private set; } = null!;
     public JudgeClient Client { get; private set; } = null!;
+    private string? _apiKey;
     public Uri BaseAddress { get; private set; } = null!;
     public IReadOnlyList<FaultWorker> Workers => _workers;
 
@@ -64,7 +65,14 @@ public sealed class FaultStack : IAsyncDisposable
                 + "or `scripts/services.sh start` and `eval \"$(scripts/services.sh env)\"`.");
         var database = await ScratchDatabase.CreateAsync(serverConnectionString, CancellationToken.None);
         var virtualHost = broker is null ? await ScratchVirtualHost.CreateAsync(BrokerSettings.FromEnvironment(), CancellationToken.None) : null;
-        var environment = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
+        // These tests are about faults, not about a key's limits: a burst of 2,000 must not be refused as too many.
+        var environment = new Dictionary<string, string>
+        {
+            ["Judge__Access__RequestsPerSecond"] = "0",
+            ["Judge__Access__MaxUnfinishedSubmissions"] = "0",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key] = value;
         foreach (var (key, value) in broker ?? new Dictionary<string, string> { ["RabbitMq__VirtualHost"] = virtualHost!.Name })
             environment[key] = value;
         environment["ConnectionStrings__Judge"] = database.ConnectionString;
@@ -95,6 +103,9 @@ public sealed class FaultStack : IAsyncDisposable
         // Live, not ready: a test may start the Api while the broker is away. The Api has migrated the database by then.
         await WaitUntilAsync(Api, ApiStartTimeout, "the Api to answer /health/live", async () =>
             (await Client.Http.GetAsync("health/live")).IsSuccessStatusCode);
+        // A key as a client has one, made by the Api's own command (a restarted Api keeps the database, and the key).
+        _apiKey ??= await JudgeStack.CreateKeyAsync(Log, $"faults-{Guid.NewGuid():N}", admin: false, _environment, CancellationToken.None);
+        Client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _apiKey);
     }
 
     /// <summary>Starts one more worker and waits until it has advertised its languages.</summary>
@@ -106,8 +117,6 @@ public sealed class FaultStack : IAsyncDisposable
         var environment = new Dictionary<string, string>(_environment)
         {
             ["Worker__Id"] = worker.Id,
-            ["Worker__ScratchDirectory"] = Path.Combine(worker.Directory, "scratch"),
-            ["Worker__BoxDirectory"] = Path.Combine(worker.Directory, "boxes"),
             ["Sandbox__CgroupParent"] = worker.CgroupParent,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

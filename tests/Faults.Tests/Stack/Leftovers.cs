@@ -47,10 +47,9 @@ public static partial class Leftovers
 
     /// <summary>
     /// A description of everything a worker left, empty when nothing is: mounts of its submissions, cgroups of its runs,
-    /// processes in them. Its mounts are below <paramref name="directory"/> (its scratch and box directories: the tmpfs it
-    /// mounts on each is its own, for the next worker there; a mount below one belongs to a submission), or, where the
-    /// sandbox makes the volumes itself, below its owner directory in the sandbox's state directory
-    /// (<c>volumes/owner-PID-*</c>, by default under /run/judge-sandbox).
+    /// processes in them. Its volumes' mounts are below its owner directory in the sandbox's state directory
+    /// (<c>volumes/owner-PID-*</c>, by default under /run/judge-sandbox); nothing should be mounted below its own
+    /// <paramref name="directory"/> either.
     /// </summary>
     public static string Describe(FaultWorker worker, string sandboxStateDirectory = "/run/judge-sandbox")
     {
