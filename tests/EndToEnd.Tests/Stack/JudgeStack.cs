@@ -62,11 +62,15 @@ public sealed class JudgeStack : IAsyncDisposable
         _virtualHost = await ScratchVirtualHost.CreateAsync(BrokerSettings.FromEnvironment(), cancellationToken);
         Log.Write("stack", $"database {_database.Name}, RabbitMQ virtual host {_virtualHost.Name}");
 
-        var environment = new Dictionary<string, string>(settings)
+        var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Judge"] = _database.ConnectionString,
-            ["RabbitMq__VirtualHost"] = _virtualHost.Name,
+            // Stacks start side by side: a worker each picking the default port at the same moment would collide.
+            ["Worker__MetricsUrl"] = $"http://127.0.0.1:{FreePort()}/metrics",
         };
+        foreach (var (key, value) in settings)
+            environment[key] = value;
+        environment["ConnectionStrings__Judge"] = _database.ConnectionString;
+        environment["RabbitMq__VirtualHost"] = _virtualHost.Name;
 
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         Client = new JudgeClient(new HttpClient { BaseAddress = new Uri(BaseAddress, "api/v1/"), Timeout = TimeSpan.FromMinutes(5) });

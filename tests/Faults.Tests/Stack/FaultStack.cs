@@ -117,6 +117,8 @@ public sealed class FaultStack : IAsyncDisposable
         var environment = new Dictionary<string, string>(_environment)
         {
             ["Worker__Id"] = worker.Id,
+            // Workers start side by side: each picking the default port at the same moment would collide.
+            ["Worker__MetricsUrl"] = $"http://127.0.0.1:{Ports.Free()}/metrics",
             ["Sandbox__CgroupParent"] = worker.CgroupParent,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
