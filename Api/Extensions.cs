@@ -86,6 +86,6 @@ public static class Extensions
         v1.MapHealthApi();
         app.MapOpenApi().AllowAnonymous();
         app.MapJudge0Api();
-        app.MapMetrics();
+        app.MapMetrics().AllowAnonymous(); // loopback only (Api/Observability): no key needed from this host
     }
 }
