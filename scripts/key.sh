@@ -5,7 +5,8 @@
 # ConnectionStrings__Judge is set already (a server of your own). Create prints the key as its last line.
 #   scripts/key.sh create NAME [--admin]
 #   scripts/key.sh revoke NAME
-#   scripts/key.sh dev      (make run) the first time, an admin key kept in .data/api-key (mode 0600)
+#   scripts/key.sh dev      (make run) the first time, an admin key kept in .data/api-key (mode 0600;
+#                           JUDGE_API_KEY_FILE names another file)
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,13 +14,13 @@ cd "$repo_root"
 configuration="${CONFIGURATION:-Debug}"
 
 if [[ "${1:-}" == dev ]]; then
-    key_file=.data/api-key
+    key_file="${JUDGE_API_KEY_FILE:-.data/api-key}"
     if [[ -s "$key_file" ]]; then
         echo "development API key: $key_file"
         exit 0
     fi
     key="$("$0" create "dev-$(date +%Y%m%d-%H%M%S)" --admin | tail -n 1)"
-    mkdir -p .data
+    mkdir -p "$(dirname "$key_file")"
     (umask 077 && printf '%s\n' "$key" >"$key_file")
     echo "created a development API key (admin), kept in $key_file: $key"
     exit 0

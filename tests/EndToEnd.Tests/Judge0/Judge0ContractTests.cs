@@ -14,7 +14,9 @@ namespace Judge.EndToEnd.Tests.Judge0;
 public sealed class Judge0ContractTests(StackFixture fixture) : IDisposable
 {
     private const int C = 50, Python3 = 71;
-    private readonly HttpClient http = new() { BaseAddress = fixture.Stack.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+    // A Judge0 client sends its token as X-Auth-Token: here it is one of our keys.
+    private readonly HttpClient http = new() { BaseAddress = fixture.Stack.BaseAddress, Timeout = TimeSpan.FromMinutes(5),
+        DefaultRequestHeaders = { { "X-Auth-Token", fixture.Stack.ApiKey } } };
 
     public void Dispose() => http.Dispose();
 

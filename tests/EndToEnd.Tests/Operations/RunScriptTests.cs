@@ -25,6 +25,8 @@ public sealed partial class RunScriptTests
         await using var virtualHost = await ScratchVirtualHost.CreateAsync(BrokerSettings.FromEnvironment(), CancellationToken.None);
         var apiUrl = $"http://127.0.0.1:{FreePort()}";
         using var http = new HttpClient { BaseAddress = new Uri(apiUrl + "/api/v1/"), Timeout = TimeSpan.FromSeconds(90) };
+        // The development key run.sh makes on its first start, kept apart from the checkout's own .data/api-key.
+        var keyFile = Path.Combine(Path.GetTempPath(), $"judge-run-sh-key-{Guid.NewGuid():N}");
 
         using var script = StartRunScript(new Dictionary<string, string>
         {
@@ -34,6 +36,7 @@ public sealed partial class RunScriptTests
             ["JUDGE_API_URL"] = apiUrl,
             ["ConnectionStrings__Judge"] = database.ConnectionString,
             ["RabbitMq__VirtualHost"] = virtualHost.Name,
+            ["JUDGE_API_KEY_FILE"] = keyFile,
         });
         try
         {
@@ -42,6 +45,7 @@ public sealed partial class RunScriptTests
 
             var firstWorker = await script.WaitForAsync(StartedPattern("worker"), StartTimeout);
             var api = await script.WaitForAsync(StartedPattern("api"), StartTimeout);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(keyFile).Trim());
             await WaitUntilAsync(script, async () => (await http.GetFromJsonAsync<List<object>>("languages"))!.Count > 0, "the Worker's languages");
 
             kill(firstWorker, SIGKILL);
@@ -74,6 +78,7 @@ public sealed partial class RunScriptTests
             // Whatever the outcome, nothing this test started outlives it (they all share the script's process group).
             if (ProcessesInGroup(script.Process.Id).Count > 0)
                 kill(-script.Process.Id, SIGKILL);
+            File.Delete(keyFile);
         }
     }
 
