@@ -1,7 +1,6 @@
 using System.Globalization;
 using Judge.Api.Callbacks;
 using Microsoft.AspNetCore.Authentication;
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -12,13 +11,10 @@ namespace Judge.Api.Access;
 
 /// <summary>
 /// Keys, tenants, per-key rate limits, and the callbacks signed with a key's secret. Every endpoint needs a key (the fallback policy) unless it says
-/// otherwise: <c>.AllowAnonymous()</c> (the health probes, the OpenAPI document) or
-/// <c>.RequireAuthorization(AccessControl.KeyOrLoopbackPolicy)</c> (a key, or a request from this host: for /metrics).
+/// otherwise with <c>.AllowAnonymous()</c>: the health probes, the OpenAPI document, and /metrics (which answers only this host).
 /// </summary>
 public static class AccessControl
 {
-    public const string KeyOrLoopbackPolicy = "key-or-loopback";
-
     public static void AddAccessControl(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -31,11 +27,7 @@ public static class AccessControl
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
-            .AddPolicy(KeyOrLoopbackPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAssertion(context => context.User.Identity?.IsAuthenticated == true
-                    || (context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip))));
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
 
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<JudgeOptions>>((limiter, judge) =>

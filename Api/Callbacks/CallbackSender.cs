@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Judge.Api.Callbacks;
 
 /// <summary>
-/// POSTs a finished submission (the body <c>GET /submissions/{id}</c> answers) to its <c>callbackUrl</c>, signed
+/// POSTs a finished submission (the body <c>GET /submissions/{id}</c> answers) to its <c>callbackUrl</c> (a Judge0
+/// submission: PUTs Judge0's body to its <c>callback_url</c>, <see cref="Judge0.Judge0CallbackBody"/>), signed
 /// <c>X-Judge-Signature: sha256=HEX</c> (HMAC-SHA256 of the body with the key's signing secret). A 2xx answer
 /// delivers it; anything else is tried again with exponential backoff, up to <see cref="CallbackOptions.MaxAttempts"/>.
 /// Woken when a submission finishes, and every <see cref="CallbackOptions.PollSeconds"/> for retries and for
@@ -24,6 +25,7 @@ public sealed class CallbackSender : BackgroundService
 
     private readonly CallbackStore _callbacks;
     private readonly SubmissionStore _submissions;
+    private readonly Judge0.Judge0CallbackBody _judge0;
     private readonly ApiKeyStore _keys;
     private readonly CallbackOptions _options;
     private readonly int _previewBytes;
@@ -32,12 +34,13 @@ public sealed class CallbackSender : BackgroundService
     private readonly HttpClient _http;
     private readonly SemaphoreSlim _wake = new(0);
 
-    public CallbackSender(CallbackStore callbacks, SubmissionStore submissions, ApiKeyStore keys, CallbackAddresses addresses,
+    public CallbackSender(CallbackStore callbacks, SubmissionStore submissions, Judge0.Judge0CallbackBody judge0, ApiKeyStore keys, CallbackAddresses addresses,
         SubmissionDoneListener doneListener, IOptions<JudgeOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
         ILogger<CallbackSender> logger)
     {
         _callbacks = callbacks;
         _submissions = submissions;
+        _judge0 = judge0;
         _keys = keys;
         _options = options.Value.Callbacks;
         _previewBytes = options.Value.OutputPreviewBytes;
@@ -92,7 +95,7 @@ public sealed class CallbackSender : BackgroundService
         string? error;
         try
         {
-            error = await PostAsync(callback, stoppingToken);
+            error = await DeliverAsync(callback, stoppingToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stoppingToken.IsCancellationRequested)
         {
@@ -112,21 +115,29 @@ public sealed class CallbackSender : BackgroundService
     }
 
     /// <summary>Null when delivered, else why not.</summary>
-    private async Task<string?> PostAsync(DueCallback callback, CancellationToken cancellationToken)
+    private async Task<string?> DeliverAsync(DueCallback callback, CancellationToken cancellationToken)
     {
-        var view = await _submissions.GetAsync(callback.SubmissionId, owner: null, _previewBytes, cancellationToken);
-        if (view is null)
+        var body = await BodyAsync(callback, cancellationToken);
+        if (body is null)
             return "the submission is gone";
-        var body = JsonSerializer.SerializeToUtf8Bytes(view, _json);
         var secret = callback.OwnerKeyId is { } keyId ? await _keys.SigningSecretAsync(keyId, cancellationToken) : null;
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new ByteArrayContent(body) };
+        var method = callback.Judge0 ? HttpMethod.Put : HttpMethod.Post;
+        using var request = new HttpRequestMessage(method, callback.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(SubmissionHeader, callback.SubmissionId.ToString());
         if (secret is not null)
             request.Headers.Add(SignatureHeader, Sign(body, secret));
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return response.IsSuccessStatusCode ? null : $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+
+    private async Task<byte[]?> BodyAsync(DueCallback callback, CancellationToken cancellationToken)
+    {
+        if (callback.Judge0)
+            return await _judge0.RenderAsync(callback.SubmissionId, cancellationToken);
+        var view = await _submissions.GetAsync(callback.SubmissionId, owner: null, _previewBytes, cancellationToken);
+        return view is null ? null : JsonSerializer.SerializeToUtf8Bytes(view, _json);
     }
 
     /// <summary><c>sha256=</c> and the lower-case hex HMAC-SHA256 of the body: what a receiver recomputes and compares.</summary>

@@ -5,7 +5,8 @@ namespace Judge.Api.Callbacks;
 
 /// <summary>A callback due now, claimed by this process until <see cref="CallbackStore.ClaimDueAsync"/>'s lease runs out.</summary>
 /// <param name="Attempts">Attempts so far, this one included.</param>
-public sealed record DueCallback(Guid SubmissionId, string Url, int Attempts, Guid? OwnerKeyId);
+/// <param name="Judge0">The submission came through the Judge0 surface: its client expects Judge0's webhook.</param>
+public sealed record DueCallback(Guid SubmissionId, string Url, int Attempts, Guid? OwnerKeyId, bool Judge0);
 
 /// <summary>
 /// Pending callbacks live in <c>submission_callbacks</c> beside their submission, so that they outlive the process
@@ -33,7 +34,7 @@ public sealed class CallbackStore(NpgsqlDataSource dataSource)
               ORDER BY d.next_attempt_at
               LIMIT @batchSize
               FOR UPDATE OF d SKIP LOCKED)
-        RETURNING c.submission_id AS submissionId, c.url, c.attempts, s.owner_key_id AS ownerKeyId
+        RETURNING c.submission_id AS submissionId, c.url, c.attempts, s.owner_key_id AS ownerKeyId, s.judge0 IS NOT NULL AS judge0
         """;
 
     public async Task DeliveredAsync(Guid submissionId, CancellationToken cancellationToken)

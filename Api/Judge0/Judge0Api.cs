@@ -13,6 +13,7 @@ public static class Judge0Api
         var section = builder.Configuration.GetSection(Judge0Options.Section);
         builder.Services.Configure<Judge0Options>(section);
         builder.Services.AddSingleton<Judge0Store>();
+        builder.Services.AddSingleton<Judge0CallbackBody>();
         var origins = section.Get<Judge0Options>()?.CorsOrigins ?? [];
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy =>
         {

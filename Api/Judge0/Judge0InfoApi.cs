@@ -31,6 +31,7 @@ public static class Judge0InfoApi
     {
         var limits = judge.Value.Limits;
         var judge0 = options.Value;
+        var callbacks = judge.Value.Callbacks;
         var cpu = limits.DefaultCpuTimeMs / 1000m;
         var wall = Math.Min(limits.DefaultWallTimeMs ?? Judge.Data.Limits.WallTimeMsFor((long)Math.Ceiling((cpu + (decimal)judge0.CpuExtraTimeSeconds) * 1000)),
             limits.MaxWallTimeMs);
@@ -42,9 +43,9 @@ public static class Judge0InfoApi
             ["allowed_languages_for_compile_options"] = new JsonArray(),
             ["enable_command_line_arguments"] = true,
             ["enable_submission_delete"] = true,
-            ["enable_callbacks"] = false,
-            ["callbacks_max_tries"] = 0,
-            ["callbacks_timeout"] = 0.0,
+            ["enable_callbacks"] = true,
+            ["callbacks_max_tries"] = callbacks.MaxAttempts,
+            ["callbacks_timeout"] = (double)callbacks.TimeoutSeconds,
             ["enable_additional_files"] = false,
             ["max_queue_size"] = judge0.MaxQueueSize,
             ["cpu_time_limit"] = cpu,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Judge.Api.Callbacks;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
 using Judge.Data;
@@ -19,8 +20,9 @@ public static class Judge0SubmissionRequest
     private const int MinMemoryKb = 2048;
 
     /// <summary>The submission to store, or null with Judge0's validation errors in <paramref name="errors"/>.</summary>
+    /// <param name="callbacks">Where a <c>callback_url</c> may point.</param>
     public static NewSubmission? Validate(JsonObject body, bool base64, Judge0Languages.Names languages, JudgeOptions judge,
-        Judge0Options options, ValidationErrors errors)
+        Judge0Options options, CallbackAddresses callbacks, ValidationErrors errors)
     {
         var limits = judge.Limits;
         var read = new Reader(body, errors);
@@ -86,9 +88,9 @@ public static class Judge0SubmissionRequest
         var arguments = read.Text("command_line_arguments", base64: false);
         if (arguments is { Length: > MaxArgumentsLength })
             errors.Add("command_line_arguments", $"is too long (maximum is {MaxArgumentsLength} characters)");
-        var callbackUrl = read.Text("callback_url", base64: false);
-        if (!string.IsNullOrEmpty(callbackUrl))
-            errors.Add("callback_url", "callbacks are not enabled on this server: poll GET /submissions/{token} instead");
+        // Judge0's webhook, sent by our callback sender: retried, signed, and never to an address it may not reach.
+        var callbackUrl = read.Text("callback_url", base64: false) is { Length: > 0 } url ? url : null;
+        var callback = CallbackRules.Resolve(callbackUrl, callbacks, "callback_url", errors);
         if (read.Text("additional_files", base64: false) is { Length: > 0 })
             errors.Add("additional_files", "additional files are not enabled on this server");
 
@@ -108,7 +110,8 @@ public static class Judge0SubmissionRequest
             Checker: expectedOutput is null ? null : CheckerSpec.Default,
             Tests: [new TestCase(1, stdin ?? "", expectedOutput, 1)],
             new RunOptions(argv.Length == 0 ? null : argv, stack, redirect, runs, KeepOutput: true),
-            DbJson.Serialize(settings));
+            DbJson.Serialize(settings),
+            callback);
     }
 
     /// <summary>Reads a field as Rails would take it, adding Rails' messages for what it cannot take.</summary>

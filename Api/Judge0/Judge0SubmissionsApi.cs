@@ -1,4 +1,5 @@
 using Judge.Api.Access;
+using Judge.Api.Callbacks;
 using System.Text.Json.Nodes;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
@@ -37,7 +38,7 @@ public static class Judge0SubmissionsApi
         var base64 = Judge0Json.Flag(request, "base64_encoded");
         var names = await services.NamesAsync(cancellationToken);
         var errors = new ValidationErrors();
-        if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, errors) is not { } submission)
+        if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, services.CallbackAddresses, errors) is not { } submission)
             return Judge0Json.Ok(Judge0Json.Errors(errors), StatusCodes.Status422UnprocessableEntity);
 
         await services.Submissions.InsertAsync(submission, Caller.Of(request.HttpContext).KeyId, cancellationToken);
@@ -152,7 +153,7 @@ public static class Judge0SubmissionsApi
             var errors = new ValidationErrors();
             if (item is not JsonObject body)
                 errors.Add("submission", "must be an object of submission attributes");
-            else if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, errors) is { } submission)
+            else if (Judge0SubmissionRequest.Validate(body, base64, names, services.Judge.Value, services.Options.Value, services.CallbackAddresses, errors) is { } submission)
             {
                 await services.Submissions.InsertAsync(submission, Caller.Of(request.HttpContext).KeyId, cancellationToken);
                 created.Add(submission.Id);
@@ -224,7 +225,8 @@ public sealed record Judge0Services(
     SubmissionDispatcher Dispatcher,
     SubmissionDoneListener DoneListener,
     IOptions<JudgeOptions> Judge,
-    IOptions<Judge0Options> Options)
+    IOptions<Judge0Options> Options,
+    CallbackAddresses CallbackAddresses)
 {
     public async Task<Judge0Languages.Names> NamesAsync(CancellationToken cancellationToken) =>
         new(await Store.LiveLanguagesAsync(cancellationToken));

@@ -65,6 +65,24 @@ public sealed class AccessTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("::1", HttpStatusCode.OK)]
+    [InlineData("::ffff:127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("192.0.2.10", HttpStatusCode.NotFound)]
+    [InlineData("2001:db8::10", HttpStatusCode.NotFound)]
+    public async Task Metrics_need_no_key_from_this_host_and_do_not_exist_for_any_other_address(string remote, HttpStatusCode expected)
+    {
+        var context = await fixture.Factory.Server.SendAsync(http =>
+        {
+            http.Request.Method = "GET";
+            http.Request.Path = "/metrics";
+            http.Connection.RemoteIpAddress = IPAddress.Parse(remote);
+        });
+
+        Assert.Equal((int)expected, context.Response.StatusCode);
+    }
+
     [Fact]
     public async Task A_key_is_stored_as_its_SHA256_and_never_in_plain_text()
     {

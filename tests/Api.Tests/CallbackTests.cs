@@ -96,6 +96,38 @@ public sealed class CallbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Judge0_callback_url_gets_Judge0s_PUT_of_the_default_fields_base64_encoded_and_signed()
+    {
+        await using var receiver = await Receiver.StartAsync("127.0.0.1");
+        await using var api = Api("127.0.0.1/32");
+        var key = await api.CreateKeyAsync();
+        using var client = api.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Auth-Token", key.Key);
+
+        var response = await client.PostAsJsonAsync("/submissions", new { source_code = "print(1)", language_id = 71, callback_url = receiver.Url("/judge0") });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetGuid();
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+                INSERT INTO test_results (submission_id, index, verdict, cpu_time_ms, wall_time_ms, memory_kb, exit_code, stdout, stdout_truncated, stderr, stderr_truncated)
+                VALUES (@id, 1, 'AC', 12, 20, 3000, 0, '1', false, '', false);
+                INSERT INTO run_outputs (submission_id, stdout, stderr) VALUES (@id, '\x310a', '')
+                """, new { id });
+        await FinishAsync(id);
+
+        Assert.True((await SettledAsync(id)).Delivered);
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(("PUT", "/judge0"), (request.Method, request.Path));
+        Assert.Equal(CallbackSender.Sign(request.Body, Convert.FromHexString(key.SigningSecret)), request.Signature);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal(["compile_output", "memory", "message", "status", "stderr", "stdout", "time", "token"],
+            body.RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(id, body.RootElement.GetProperty("token").GetGuid());
+        Assert.Equal(3, body.RootElement.GetProperty("status").GetProperty("id").GetInt32());
+        Assert.Equal("MQo=\n", body.RootElement.GetProperty("stdout").GetString()); // "1\n", base64 as Judge0 (Ruby) writes it
+    }
+
+    [Fact]
     public async Task Failed_callback_is_tried_again_with_backoff_until_the_receiver_answers_2xx()
     {
         await using var receiver = await Receiver.StartAsync("127.0.0.1", failFirst: 2);

@@ -27,6 +27,67 @@ public sealed class WorkerCrashTests
         await stack.AssertOneVerdictEachAsync(ids, Programs.DoublingTests);
     }
 
+    [Fact]
+    public async Task The_next_worker_on_the_host_removes_exactly_what_a_crashed_worker_left_and_keeps_a_live_workers_runs()
+    {
+        var directory = FaultStack.NewDirectory("leftovers");
+        var cgroupParent = $"judge-faults-shared-{Guid.NewGuid():N}"[..32];
+        // Workers on one host share the cgroup parent and the sandbox's state directory, as `make worker` starts them.
+        var shared = new Dictionary<string, string>
+        {
+            ["Sandbox__CgroupParent"] = cgroupParent,
+            ["Worker__Slots"] = "2",
+            ["Worker__SubmissionsInFlight"] = "2",
+        };
+        try
+        {
+            await using var stack = await FaultStack.StartAsync("leftovers", directory);
+            var doomed = await stack.StartWorkerAsync(shared);
+            var doomedIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(0, 5)), await stack.SubmitAsync(Programs.Sleeping(1, 5)) };
+            await WaitUntilAsync(stack, doomedIds, rows => rows.All(r => r.Status == "running"), "the doomed worker to run both");
+
+            // The live worker's runs outlast the next worker's start-up, so that they are there to be spared.
+            var live = await stack.StartWorkerAsync(shared);
+            var liveIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(2, 40)), await stack.SubmitAsync(Programs.Sleeping(3, 40)) };
+            await WaitUntilAsync(stack, liveIds, rows => rows.All(r => r.Status == "running"), "the live worker to run both");
+
+            await stack.KillAsync(doomed);
+            var left = LeftBy(doomed.Pid, cgroupParent);
+            Assert.True(left.Count > 0, stack.Explain("a killed worker left nothing behind: the test proves nothing"));
+            Assert.NotEmpty(LeftBy(live.Pid, cgroupParent));
+
+            await stack.StartWorkerAsync(shared);
+
+            var stillLeft = LeftBy(doomed.Pid, cgroupParent);
+            Assert.True(stillLeft.Count == 0, stack.Explain($"the next worker did not remove what the crashed one left:\n{string.Join("\n", stillLeft)}"));
+            Assert.True((await stack.ReadAsync(liveIds)).Any(r => r.Status == "running"),
+                stack.Explain("the live worker's runs ended before the next worker started: the test proves nothing"));
+            Assert.NotEmpty(LeftBy(live.Pid, cgroupParent));
+            // The live worker's runs were spared (a killed run would not be accepted), the crashed one's were judged again.
+            await stack.WaitUntilDoneAsync([.. doomedIds, .. liveIds], TimeSpan.FromMinutes(3));
+            await stack.AssertOneVerdictEachAsync([.. doomedIds, .. liveIds], Programs.DoublingTests);
+        }
+        finally
+        {
+            // The stack (and its workers) are gone by now: what is left of the shared parent is only the test's to remove.
+            Leftovers.Remove(Path.Combine(directory, "shared"), cgroupParent);
+        }
+    }
+
+    /// <summary>What a worker's sandbox holds on the host, found by the names it gives them: its runs' cgroups
+    /// (<c>run-PID-n</c>), the processes in them, and its volume directories (<c>owner-PID-*</c>).</summary>
+    private static List<string> LeftBy(int pid, string cgroupParent)
+    {
+        var runs = Leftovers.CgroupsBelow(cgroupParent).Where(c => Path.GetFileName(c).StartsWith($"run-{pid}-", StringComparison.Ordinal)).ToList();
+        var processes = runs.Select(c => Path.Combine(c, "cgroup.procs")).Where(File.Exists)
+            .SelectMany(File.ReadAllLines).Where(line => line.Length > 0).Select(p => $"process {p}");
+        const string volumes = "/run/judge-sandbox/volumes";
+        var owned = Directory.Exists(volumes)
+            ? Directory.GetFileSystemEntries(volumes, $"owner-{pid}-*").Select(v => $"volume {v}")
+            : [];
+        return [.. runs.Select(c => $"cgroup {c}"), .. processes, .. owned];
+    }
+
     internal static async Task WaitUntilAsync(FaultStack stack, IReadOnlyCollection<Guid> ids, Func<IReadOnlyList<StoredSubmission>, bool> condition,
         string what)
     {

@@ -116,7 +116,8 @@ public sealed class ResourceAttackTests(AttackFixture sandbox)
             }
             """);
 
-        AttackRun run = sandbox.Run([program], Limits);
+        // Time enough to fault in 64 MiB on a slow host: under emulation (the cgroup v2 VM) 1 s of CPU touched only 37 MiB.
+        AttackRun run = sandbox.Run([program], Limits with { CpuTime = TimeSpan.FromSeconds(20), WallTime = TimeSpan.FromSeconds(60) });
 
         ResultAssert.Status(SandboxStatus.MemoryLimit, run);
         Assert.InRange(run.Result.PeakMemoryBytes, 0, Limits.MemoryBytes!.Value);
