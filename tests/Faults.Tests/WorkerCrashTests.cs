@@ -43,18 +43,19 @@ public sealed class WorkerCrashTests
         {
             await using var stack = await FaultStack.StartAsync("leftovers", directory);
             var doomed = await stack.StartWorkerAsync(shared);
-            var doomedIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(0, 5)), await stack.SubmitAsync(Programs.Sleeping(1, 5)) };
+            var doomedIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(0, 25)), await stack.SubmitAsync(Programs.Sleeping(1, 25)) };
             await WaitUntilAsync(stack, doomedIds, rows => rows.All(r => r.Status == "running"), "the doomed worker to run both");
 
-            // The live worker's runs outlast the next worker's start-up, so that they are there to be spared.
+            // The live worker's runs outlast the next worker's start-up (25 s, the most a wall-time limit allows), so that they are there to be spared.
             var live = await stack.StartWorkerAsync(shared);
-            var liveIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(2, 40)), await stack.SubmitAsync(Programs.Sleeping(3, 40)) };
+            var liveIds = new List<Guid> { await stack.SubmitAsync(Programs.Sleeping(2, 25)), await stack.SubmitAsync(Programs.Sleeping(3, 25)) };
             await WaitUntilAsync(stack, liveIds, rows => rows.All(r => r.Status == "running"), "the live worker to run both");
+            // "running" is stored just before the sandbox makes the run's cgroup.
+            await WaitForRunsAsync(stack, doomed, cgroupParent);
+            await WaitForRunsAsync(stack, live, cgroupParent);
 
             await stack.KillAsync(doomed);
-            var left = LeftBy(doomed.Pid, cgroupParent);
-            Assert.True(left.Count > 0, stack.Explain("a killed worker left nothing behind: the test proves nothing"));
-            Assert.NotEmpty(LeftBy(live.Pid, cgroupParent));
+            Assert.NotEmpty(LeftBy(doomed.Pid, cgroupParent));
 
             await stack.StartWorkerAsync(shared);
 
@@ -71,6 +72,16 @@ public sealed class WorkerCrashTests
         {
             // The stack (and its workers) are gone by now: what is left of the shared parent is only the test's to remove.
             Leftovers.Remove(Path.Combine(directory, "shared"), cgroupParent);
+        }
+    }
+
+    private static async Task WaitForRunsAsync(FaultStack stack, FaultWorker worker, string cgroupParent)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!LeftBy(worker.Pid, cgroupParent).Any(l => l.StartsWith("cgroup ", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, stack.Explain($"worker {worker.Id} made no run cgroup within 30 s"));
+            await Task.Delay(50);
         }
     }
 
