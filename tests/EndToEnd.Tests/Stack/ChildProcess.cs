@@ -52,6 +52,30 @@ public sealed partial class ChildProcess
     }
 
     /// <summary>SIGTERM, so the host shuts down as it would in production; killed (with anything it started) if it is not gone in time.</summary>
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails at once if the process exits meanwhile. A condition that
+    /// cannot be asked yet (the process is not listening, or has not made its tables) counts as not holding.</summary>
+    public async Task WaitUntilAsync(TimeSpan timeout, string what, Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (HasExited)
+                throw new InvalidOperationException($"{Name} exited with code {ExitCode} while waiting for {what}");
+            try
+            {
+                if (await condition())
+                    return;
+            }
+            catch (Exception e) when (e is HttpRequestException or Npgsql.NpgsqlException)
+            {
+                // Not listening yet, or the tables are not there yet.
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"gave up waiting {timeout.TotalSeconds} s for {what}");
+            await Task.Delay(200);
+        }
+    }
+
     public async Task StopAsync(StackLog log)
     {
         if (_process.HasExited)

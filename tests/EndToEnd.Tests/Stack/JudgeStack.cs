@@ -77,14 +77,14 @@ public sealed class JudgeStack : IAsyncDisposable
 
         // The Api migrates the database at start-up, so the Worker starts once the Api is ready and the tables exist.
         var api = Launch("api", RecordedPath("JudgeApiDll"), ["--urls", BaseAddress.ToString().TrimEnd('/')], environment);
-        await WaitUntilAsync(api, ApiStartTimeout, "the Api to answer /health/ready", async () =>
+        await api.WaitUntilAsync(ApiStartTimeout, "the Api to answer /health/ready", async () =>
             (await Client.Http.GetAsync("health/ready", cancellationToken)).IsSuccessStatusCode);
 
         ApiKey = await CreateKeyAsync(Log, $"e2e-{Guid.NewGuid():N}", admin: false, environment, cancellationToken);
         Client.Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
 
         var worker = Launch("worker", RecordedPath("JudgeWorkerDll"), [], environment);
-        await WaitUntilAsync(worker, WorkerStartTimeout, "the Worker's languages to be listed", async () =>
+        await worker.WaitUntilAsync(WorkerStartTimeout, "the Worker's languages to be listed", async () =>
         {
             Languages = await Client.LanguagesAsync(cancellationToken);
             return Languages.Count > 0;
@@ -127,28 +127,6 @@ public sealed class JudgeStack : IAsyncDisposable
         var process = ChildProcess.Start(name, dll, arguments, environment, Log);
         _processes.Add(process);
         return process;
-    }
-
-    private static async Task WaitUntilAsync(ChildProcess process, TimeSpan timeout, string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} while waiting for {what}");
-            try
-            {
-                if (await condition())
-                    return;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"gave up waiting {timeout.TotalSeconds} s for {what}");
-            await Task.Delay(200);
-        }
     }
 
     private static string RecordedPath(string key) =>

@@ -101,7 +101,7 @@ public sealed class FaultStack : IAsyncDisposable
         Client = new JudgeClient(new HttpClient { BaseAddress = new Uri(BaseAddress, "api/v1/"), Timeout = TimeSpan.FromMinutes(2) });
         Api = ChildProcess.Start("api", RecordedPath("JudgeApiDll"), ["--urls", BaseAddress.ToString().TrimEnd('/')], _environment, Log);
         // Live, not ready: a test may start the Api while the broker is away. The Api has migrated the database by then.
-        await WaitUntilAsync(Api, ApiStartTimeout, "the Api to answer /health/live", async () =>
+        await Api.WaitUntilAsync(ApiStartTimeout, "the Api to answer /health/live", async () =>
             (await Client.Http.GetAsync("health/live")).IsSuccessStatusCode);
         // A key as a client has one, made by the Api's own command (a restarted Api keeps the database, and the key).
         _apiKey ??= await JudgeStack.CreateKeyAsync(Log, $"faults-{Guid.NewGuid():N}", admin: false, _environment, CancellationToken.None);
@@ -127,7 +127,7 @@ public sealed class FaultStack : IAsyncDisposable
         worker.Process = ChildProcess.Start($"worker {_workers.Count + 1}", RecordedPath("JudgeWorkerDll"), [], environment, Log);
         worker.Pid = worker.Process.Id;
         _workers.Add(worker);
-        await WaitUntilAsync(worker.Process, WorkerStartTimeout, $"worker {worker.Id} to advertise its languages", async () =>
+        await worker.Process.WaitUntilAsync(WorkerStartTimeout, $"worker {worker.Id} to advertise its languages", async () =>
         {
             await using var command = Database.CreateCommand("SELECT count(*) FROM worker_languages WHERE worker_id = $1");
             command.Parameters.Add(new NpgsqlParameter { Value = worker.Id });
@@ -217,28 +217,6 @@ public sealed class FaultStack : IAsyncDisposable
     }
 
     public string Explain(string failure) => $"{failure}\n{Log.Tail()}";
-
-    private static async Task WaitUntilAsync(ChildProcess process, TimeSpan timeout, string what, Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (process.HasExited)
-                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} while waiting for {what}");
-            try
-            {
-                if (await condition())
-                    return;
-            }
-            catch (Exception e) when (e is HttpRequestException or NpgsqlException)
-            {
-                // Not listening yet, or the tables are not there yet.
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"gave up waiting {timeout.TotalSeconds} s for {what}");
-            await Task.Delay(200);
-        }
-    }
 
     private static string RecordedPath(string key) =>
         typeof(FaultStack).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value
