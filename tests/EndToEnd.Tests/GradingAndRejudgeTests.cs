@@ -109,7 +109,8 @@ public sealed class GradingAndRejudgeTests(StackFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task Rejudging_a_problem_queues_again_each_of_its_finished_submissions()
     {
-        var problem = await UploadAsync(admin);
+        // Another key's problem, and submissions of two keys: an admin rejudges them all.
+        var problem = await UploadAsync(Client.Http);
         var buggy = await JudgeAsync(admin, SumWithABug, problem);
         var right = await JudgeAsync(Client.Http, Sum, problem);
 
