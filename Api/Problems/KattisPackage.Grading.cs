@@ -13,9 +13,13 @@ public static partial class KattisPackage
         private readonly List<GroupGrading> gradings = [];
 
         /// <summary>Stores the grader of a group (<c>data</c>, <c>data/secret/group1</c>) by its path under data/, with the
-        /// score its accepted tests earn resolved (<see cref="PointsOf"/>).</summary>
-        private void AddGrading(string group, GroupSettings settings, bool sample) =>
-            gradings.Add(settings.Grading with { Group = group == "data" ? "" : group["data/".Length..], AcceptScore = PointsOf(settings, sample) });
+        /// score its accepted tests earn resolved (<see cref="PointsOf"/>). A pass-fail problem's score is the number of
+        /// secret tests passed whatever the package says of scores: only its verdict flags and on_reject count.</summary>
+        private void AddGrading(string group, GroupSettings settings, bool sample)
+        {
+            var grading = settings.Grading with { Group = group == "data" ? "" : group["data/".Length..], AcceptScore = PointsOf(settings, sample) };
+            gradings.Add(scoring ? grading : grading with { Score = ScoreAggregation.Sum, RejectScore = 0, RangeMin = null, RangeMax = null });
+        }
 
         /// <summary>Pass-fail: 1 per secret test. Scoring: the group's accept_score (default 1). Samples score nothing unless
         /// their own testdata.yaml sets accept_score.</summary>

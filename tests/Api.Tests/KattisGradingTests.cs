@@ -34,12 +34,14 @@ public class KattisGradingTests
     }
 
     [Fact]
-    public void Pass_fail_groups_are_graded_one_point_a_secret_test_whatever_accept_score_says()
+    public void Pass_fail_groups_are_graded_one_point_a_secret_test_whatever_the_scores_say_but_keep_their_verdict_flags()
     {
-        var grading = Read(("problem.yaml", "name: plain\n"), ("data/secret/testdata.yaml", "accept_score: 7\n"),
+        var grading = Read(("problem.yaml", "name: plain\n"),
+            ("data/secret/testdata.yaml", "accept_score: 7\nreject_score: -1\nrange: 0 3\ngrader_flags: min worst_error\non_reject: break\n"),
             ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
 
-        Assert.Equal(1, grading.Groups.Single(g => g.Group == "secret").AcceptScore);
+        Assert.Equal(new GroupGrading("secret", Verdict: VerdictAggregation.WorstError, BreakOnReject: true),
+            grading.Groups.Single(g => g.Group == "secret"));
     }
 
     [Theory]
