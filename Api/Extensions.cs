@@ -24,6 +24,7 @@ public static class Extensions
             ?? throw new InvalidOperationException("ConnectionStrings:Judge is not set (environment: ConnectionStrings__Judge).");
         services.AddNpgsqlDataSource(connectionString, JudgeDataSource.Configure);
         services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<JudgementStore>();
         services.AddSingleton<ProblemStore>();
         services.AddSingleton<LanguageStore>();
 
@@ -82,6 +83,7 @@ public static class Extensions
         var v1 = app.MapGroup("/api/v1");
         v1.MapSubmissionsApi();
         v1.MapProblemsApi();
+        v1.MapRejudgeApi();
         v1.MapLanguagesApi();
         v1.MapHealthApi();
         app.MapOpenApi().AllowAnonymous();

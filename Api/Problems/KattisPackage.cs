@@ -8,8 +8,10 @@ using YamlDotNet.RepresentationModel;
 namespace Judge.Api.Problems;
 
 /// <summary>What a Kattis problem package gives the upload: its name, limits, checker and tests, to be checked like any
-/// other upload's. Null where the package says nothing (a legacy problem.yaml often has no name).</summary>
-public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRequest Checker, IReadOnlyList<TestCase> Tests);
+/// other upload's. Null where the package says nothing (a legacy problem.yaml often has no name). Grading: each test group's
+/// grader (KattisPackage.Grading.cs).</summary>
+public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRequest Checker, IReadOnlyList<TestCase> Tests,
+    ProblemGrading? Grading = null);
 
 /// <summary>
 /// Reads a zip of a Kattis problem package (legacy or <c>2023-07-draft</c>) into the problem model: <c>problem.yaml</c>
@@ -18,7 +20,7 @@ public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRe
 /// supported, and what is refused as "not supported yet", is in docs/problem-packages.md. Every fault is reported (as
 /// <c>file:PATH</c> → reason), not only the first, and nothing of a faulty package is kept.
 /// </summary>
-public static class KattisPackage
+public static partial class KattisPackage
 {
     /// <summary>A package's YAML files are a few lines; anything this large is not one.</summary>
     private const int MaxYamlBytes = 64 << 10;
@@ -63,10 +65,11 @@ public static class KattisPackage
         return tops.Count == 1 && entries.Any(e => e.FullName == $"{tops[0]}/problem.yaml") ? tops[0] + "/" : null;
     }
 
-    /// <summary>A test group's settings from testdata.yaml, each inherited from the group above unless set.</summary>
-    private sealed record GroupSettings(string OutputValidatorFlags, int? AcceptScore, bool AcceptScoreSetHere);
+    /// <summary>A test group's settings from testdata.yaml, each inherited from the group above unless set. Grading: its
+    /// grader (KattisPackage.Grading.cs), whose accept score is resolved when the group is stored.</summary>
+    private sealed record GroupSettings(string OutputValidatorFlags, double? AcceptScore, bool AcceptScoreSetHere, GroupGrading Grading);
 
-    private sealed class Reader(string root, List<ZipArchiveEntry> entries, LimitsRequest? uploadLimits, JudgeOptions options, string field,
+    private sealed partial class Reader(string root, List<ZipArchiveEntry> entries, LimitsRequest? uploadLimits, JudgeOptions options, string field,
         ValidationErrors errors)
     {
         private readonly Dictionary<string, ZipArchiveEntry> files = new(StringComparer.Ordinal);
@@ -111,7 +114,7 @@ public static class KattisPackage
                 if (input is not null && answer is not null)
                     cases.Add(new TestCase(cases.Count + 1, input, answer, test.Points, test.Group));
             }
-            return errors.Any ? null : new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases);
+            return errors.Any ? null : new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases, new ProblemGrading(gradings));
         }
 
         /// <summary>Files by their path in the package; refuses what could reach outside it or is not a plain file.</summary>
@@ -248,7 +251,8 @@ public static class KattisPackage
             // Each distinct set of flags, with the first group judged by it and its words (problem.yaml's, then the group's).
             var flagSets = new Dictionary<KattisFlags, (string Group, string Words)>();
             KattisValidatorFlags.Parse(problemFlags, $"{field}:problem.yaml", errors);
-            var rootSettings = Settings("data", new GroupSettings("", null, false));
+            var rootSettings = Settings("data", new GroupSettings("", null, false, new GroupGrading("")));
+            AddGrading("data", rootSettings, false);
             foreach (var top in new[] { "sample", "secret" })
                 Walk($"data/{top}", Settings($"data/{top}", rootSettings with { AcceptScoreSetHere = false }), top == "sample");
 
@@ -259,6 +263,7 @@ public static class KattisPackage
 
             void Walk(string group, GroupSettings settings, bool sample)
             {
+                AddGrading(group, settings, sample);
                 var prefix = group + "/";
                 // Test names and subgroup names in one ordinal order (a test and a group may share a name: the test first).
                 var items = new SortedSet<(string Name, bool IsGroup)>(Comparer<(string Name, bool IsGroup)>.Create((a, b) =>
@@ -288,19 +293,10 @@ public static class KattisPackage
                     {
                         var words = $"{problemFlags} {settings.OutputValidatorFlags}".Trim();
                         flagSets.TryAdd(KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
-                        tests.Add(new PackageTest(input!, answer!, PointsOf(settings, sample), group["data/".Length..]));
+                        tests.Add(new PackageTest(input!, answer!, WholePointsOf(settings, sample), group["data/".Length..]));
                     }
                 }
             }
-        }
-
-        /// <summary>Pass-fail: 1 per secret test. Scoring: the group's accept_score (default 1), which is the default
-        /// grader's sum. Samples score nothing unless their own testdata.yaml sets accept_score.</summary>
-        private int PointsOf(GroupSettings settings, bool sample)
-        {
-            if (sample)
-                return scoring && settings.AcceptScoreSetHere ? settings.AcceptScore ?? 0 : 0;
-            return scoring ? settings.AcceptScore ?? 1 : 1;
         }
 
         /// <summary>A group's settings: its testdata.yaml over its parent's.</summary>
@@ -314,6 +310,8 @@ public static class KattisPackage
             {
                 var key = (keyNode as YamlScalarNode)?.Value ?? "";
                 var text = (value as YamlScalarNode)?.Value;
+                if (ReadGradingKey(path, key, value, ref settings))
+                    continue; // KattisPackage.Grading.cs
                 switch (key)
                 {
                     case "output_validator_flags" or "output_validator_args":
@@ -321,21 +319,7 @@ public static class KattisPackage
                         KattisValidatorFlags.Parse(args, $"{field}:{path}", errors);
                         settings = settings with { OutputValidatorFlags = args };
                         break;
-                    case "accept_score":
-                        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var score))
-                            Fault(path, $"accept_score '{text}' is not supported yet: only whole numbers, 0 or more, are (points are whole here).");
-                        settings = settings with { AcceptScore = score, AcceptScoreSetHere = true };
-                        break;
-                    case "grader_flags":
-                        foreach (var flag in (text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                            if (flag is not ("sum" or "first_error" or "ignore_sample"))
-                                Fault(path, $"grader flag '{flag}' is not supported yet: scores are the sum of accepted tests' points, " +
-                                    "the verdict the first error (sum, first_error, ignore_sample).");
-                        break;
-                    case "grading" when text != "default":
-                        Fault(path, $"grading '{text}' is not supported yet: custom graders come later.");
-                        break;
-                    case "on_reject" or "range" or "reject_score" or "accept" or "input_validator_flags" or "input_validator_args" or "grading" or "static_validation"
+                    case "accept" or "input_validator_flags" or "input_validator_args" or "static_validation"
                         or "full_feedback" or "input_visualizer_args" or "output_visualizer_args":
                         break; // see docs/problem-packages.md: what these do here
                     default:

@@ -6,7 +6,9 @@ namespace Judge.Api.Problems;
 /// <summary><c>POST /problems</c> with the tests inline.</summary>
 public sealed record CreateProblemRequest(string? Name, LimitsRequest? Limits, CheckerRequest? Checker, IReadOnlyList<TestCaseRequest?>? Tests);
 
-public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests);
+/// <param name="Grading">A Kattis package's graders of its test groups; null for other problems.</param>
+public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests,
+    ProblemGrading? Grading = null);
 
 public sealed record ProblemView(Guid Id, string Name, Limits Limits, CheckerSpec Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
 

@@ -19,6 +19,7 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
             problem.Name,
             Limits = DbJson.Serialize(problem.Limits),
             Checker = DbJson.Serialize(problem.Checker),
+            Grading = problem.Grading is null ? null : DbJson.Serialize(problem.Grading),
         }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
         {
@@ -33,7 +34,8 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
     }
 
     private const string InsertProblemSql = """
-        INSERT INTO problems (id, owner_key_id, name, limits, checker) VALUES (@Id, @ownerKeyId, @Name, @Limits::jsonb, @Checker::jsonb)
+        INSERT INTO problems (id, owner_key_id, name, limits, checker, grading)
+        VALUES (@Id, @ownerKeyId, @Name, @Limits::jsonb, @Checker::jsonb, @Grading::jsonb)
         """;
 
     private const string InsertTestsSql = """

@@ -54,6 +54,7 @@ public static class ProblemsApi
         var limitsRequest = ParseField<LimitsRequest>(limits, "limits", json, errors);
         var checkerRequest = ParseField<CheckerRequest>(checker, "checker", json, errors);
         IReadOnlyList<TestCase> tests = [];
+        ProblemGrading? grading = null;
         if (file is null)
             errors.Add("file", "A zip of N.in/N.out pairs is required.");
         else
@@ -65,7 +66,8 @@ public static class ProblemsApi
             if (isKattis && checkerRequest is not null)
                 errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
             if (kattis is not null)
-                (name, limitsRequest, checkerRequest, tests) = (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests);
+                (name, limitsRequest, checkerRequest, tests, grading) =
+                    (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading);
             else if (!isKattis)
                 await using (var zip = file.OpenReadStream())
                     tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
@@ -74,7 +76,7 @@ public static class ProblemsApi
         var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language], cancellationToken);
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem, caller, services, cancellationToken);
+        return await StoreAsync(problem with { Grading = grading }, caller, services, cancellationToken);
     }
 
     private static async Task<CreatedAtRoute<ProblemView>> StoreAsync(

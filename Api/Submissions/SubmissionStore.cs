@@ -108,12 +108,13 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
             return null;
         var tests = (await results.ReadAsync<TestResult>()).Select(t => Cut(t, previewBytes)).ToList();
         return new SubmissionView(row.Id, row.Language, row.ProblemId, row.Status, row.Verdict, row.Score, row.CompileOutput, row.Message,
-            DbJson.Deserialize<Limits>(row.Limits), row.CreatedAt, row.StartedAt, row.FinishedAt, tests);
+            DbJson.Deserialize<Limits>(row.Limits), row.CreatedAt, row.StartedAt, row.FinishedAt, tests,
+            row.Groups is null ? null : DbJson.Deserialize<List<GroupResult>>(row.Groups));
     }
 
     private const string GetSql = """
         SELECT id, language, problem_id AS problemId, status, verdict, score, compile_output AS compileOutput, message,
-               limits::text AS limits, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt
+               limits::text AS limits, created_at AS createdAt, started_at AS startedAt, finished_at AS finishedAt, groups::text AS groups
         FROM submissions WHERE id = @id AND (@owner::uuid IS NULL OR owner_key_id = @owner);
 
         SELECT r.index, r.verdict, r.cpu_time_ms AS cpuTimeMs, r.wall_time_ms AS wallTimeMs, r.memory_kb AS memoryKb, r.exit_code AS exitCode, r.signal,
@@ -128,8 +129,8 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         """;
 
     private sealed record SubmissionRow(
-        Guid Id, string Language, Guid? ProblemId, SubmissionStatus Status, Verdict? Verdict, int? Score, string? CompileOutput, string? Message,
-        string Limits, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt);
+        Guid Id, string Language, Guid? ProblemId, SubmissionStatus Status, Verdict? Verdict, double? Score, string? CompileOutput, string? Message,
+        string Limits, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt, string? Groups);
 
     private static TestResult Cut(TestResult test, int previewBytes)
     {

@@ -11,14 +11,15 @@ public sealed record SubmissionView(
     Guid? ProblemId,
     SubmissionStatus Status,
     Verdict? Verdict,
-    int? Score,
+    double? Score,
     string? CompileOutput,
     string? Message,
     Limits Limits,
     DateTime CreatedAt,
     DateTime? StartedAt,
     DateTime? FinishedAt,
-    IReadOnlyList<TestResult> Tests);
+    IReadOnlyList<TestResult> Tests,
+    IReadOnlyList<GroupResult>? Groups = null);
 
 public sealed record SubmissionSummary(
     Guid Id,
@@ -26,7 +27,7 @@ public sealed record SubmissionSummary(
     Guid? ProblemId,
     SubmissionStatus Status,
     Verdict? Verdict,
-    int? Score,
+    double? Score,
     DateTime CreatedAt,
     DateTime? FinishedAt);
 

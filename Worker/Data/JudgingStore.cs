@@ -17,7 +17,8 @@ public sealed record ClaimedSubmission(
     string? ProblemLimits,
     string? ProblemChecker,
     IReadOnlyList<TestCase> Tests,
-    string? RunOptions = null)
+    string? RunOptions = null,
+    string? Grading = null)
 {
     /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
     /// Checker: the problem's, else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the
@@ -29,7 +30,8 @@ public sealed record ClaimedSubmission(
         TestLimits.Resolve(Read<Limits>(Limits), Read<Limits>(ProblemLimits), defaultLimits),
         Read<CheckerSpec>(ProblemChecker ?? Checker) ?? CheckerSpec.Default,
         Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)],
-        Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default);
+        Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default,
+        Read<ProblemGrading>(Grading));
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
 }
@@ -39,7 +41,7 @@ public sealed record ClaimedSubmission(
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
     private sealed record SubmissionRow(Guid Id, string Language, string Source, string? Stdin, string? Limits, string? Checker,
-        string? ProblemLimits, string? ProblemChecker, string? RunOptions);
+        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Grading);
 
     // One batch: the claim, then the tests (the problem's, or the submission's own).
     private const string ClaimSql = """
@@ -49,7 +51,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             WHERE id = @id AND status <> 'done'
             RETURNING id, language, source, problem_id, stdin, limits, checker, run_options)
         SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
-               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions
+               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions,
+               p.grading::text AS Grading
         FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
 
         SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
@@ -72,7 +75,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             return null;
         var tests = await results.ReadAsync<TestCase>();
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
-            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions);
+            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, row.Grading);
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";
@@ -88,7 +91,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
     private const string FinishSql = """
         WITH finished AS (
             UPDATE submissions
-            SET status = 'done', verdict = @Verdict, score = @Score, compile_output = @CompileOutput, message = @Message, finished_at = now()
+            SET status = 'done', verdict = @Verdict, score = @Score, groups = @Groups::jsonb, compile_output = @CompileOutput, message = @Message,
+                finished_at = now()
             WHERE id = @Id AND status <> 'done'
             RETURNING id),
         results AS (
@@ -120,6 +124,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Id = id,
             Verdict = outcome.Verdict.ToString(),
             outcome.Score,
+            Groups = outcome.Groups is null ? null : DbJson.Serialize(outcome.Groups),
             CompileOutput = StoredText.Clean(outcome.CompileOutput),
             Message = StoredText.Clean(outcome.Message),
             Indexes = tests.Select(t => t.Index).ToArray(),

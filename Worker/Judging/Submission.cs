@@ -10,12 +10,14 @@ public sealed record SubmissionToJudge(
     TestLimits Limits,
     CheckerSpec Checker,
     IReadOnlyList<TestCase> Tests,
-    RunOptions? Options = null);
+    RunOptions? Options = null,
+    ProblemGrading? Grading = null);
 
 /// <summary>The final word on a submission, written in one transaction.</summary>
 /// <param name="Output">The whole output of the run, for a submission whose <see cref="RunOptions.KeepOutput"/> asks for it.</param>
-public sealed record JudgeOutcome(Verdict Verdict, int Score, string? CompileOutput, string? Message, IReadOnlyList<TestResult> Tests,
-    RunOutput? Output = null)
+/// <param name="Groups">Each test group's grade, for a problem graded by groups (<see cref="GradingRun"/>).</param>
+public sealed record JudgeOutcome(Verdict Verdict, double Score, string? CompileOutput, string? Message, IReadOnlyList<TestResult> Tests,
+    RunOutput? Output = null, IReadOnlyList<GroupResult>? Groups = null)
 {
     public static JudgeOutcome InternalError(string message, string? compileOutput = null) =>
         new(Verdict.IE, 0, compileOutput, message, []);

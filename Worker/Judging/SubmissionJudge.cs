@@ -58,17 +58,23 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
             var results = new List<TestResult>(submission.Tests.Count);
             RunOutput? output = null;
+            var grading = submission.Grading is null ? null : new GradingRun(submission.Grading, submission.Tests);
             foreach (var test in submission.Tests)
             {
+                // A test after a rejection in an on_reject: break group is not run, and has no result (docs/problem-packages.md).
+                if (grading?.ShouldRun(test) == false)
+                    continue;
                 TestResult result;
                 (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken);
                 results.Add(result);
+                grading?.Record(test, result.Verdict);
             }
 
-            var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
-            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
+            var graded = grading?.Grade();
+            var verdict = graded?.Verdict ?? VerdictRules.ForSubmission(results.Select(r => r.Verdict));
+            var score = graded?.Score ?? VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
             var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
-            return new JudgeOutcome(verdict, score, program.Output, message, results, output);
+            return new JudgeOutcome(verdict, score, program.Output, message, results, output, graded?.Groups);
         }
         catch (SandboxSpecException e)
         {

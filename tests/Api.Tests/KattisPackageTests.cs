@@ -139,7 +139,7 @@ public sealed class KattisPackageTests(ApiFixture fixture)
             ("bad/data/testdata.yaml", "output_validator_flags: [unclosed\n"),
             ("bad/data/secret/1.in", "1"),
             ("bad/data/secret/2.ans", "2"),
-            ("bad/data/secret/g/testdata.yaml", "grader_flags: min\naccept_score: 1.5\n"),
+            ("bad/data/secret/g/testdata.yaml", "grader_flags: median\naccept_score: lots\n"),
             ("bad/data/secret/g/3.in", "3"), ("bad/data/secret/g/3.ans", "3"),
             ("bad/output_validators/check/check.cpp", "int main() { return 42; }"),
             ("bad/../evil.in", "x"));
@@ -153,8 +153,8 @@ public sealed class KattisPackageTests(ApiFixture fixture)
         Assert.Contains("is not valid YAML", Assert.Single(errors["file:data/testdata.yaml"]));
         Assert.Contains("has no 1.ans", Assert.Single(errors["file:data/secret/1.in"]));
         Assert.Contains("has no 2.in", Assert.Single(errors["file:data/secret/2.ans"]));
-        Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("grader flag 'min' is not supported yet"));
-        Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("accept_score '1.5' is not supported yet"));
+        Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("grader flag 'median' is not one the default grader knows"));
+        Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("accept_score must be a finite number"));
         Assert.Contains("custom output validators are not supported yet", Assert.Single(errors["file:output_validators/check/check.cpp"]));
         Assert.Contains("leaves the package", Assert.Single(errors["file:bad/../evil.in"]));
         Assert.Equal(before, await ProblemCountAsync());

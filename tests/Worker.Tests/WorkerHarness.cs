@@ -102,7 +102,7 @@ public sealed class WorkerHarness : IAsyncDisposable
     private static InvalidOperationException Refused(ValidationErrors errors) => new("The Api would refuse this: "
         + string.Join("; ", errors.ToDictionary().Select(error => $"{error.Key}: {string.Join(" ", error.Value)}")));
 
-    public sealed record SubmissionRow(string Status, string? Verdict, int? Score, string? CompileOutput, string? Message,
+    public sealed record SubmissionRow(string Status, string? Verdict, double? Score, string? CompileOutput, string? Message,
         DateTime? StartedAt, DateTime? FinishedAt);
 
     public sealed record TestResultRow(int Index, string Verdict, long CpuTimeMs, long MemoryKb, int? ExitCode, string Stdout,

@@ -21,6 +21,7 @@ public sealed class JudgeStack : IAsyncDisposable
     private readonly List<ChildProcess> _processes = [];
     private ScratchDatabase? _database;
     private ScratchVirtualHost? _virtualHost;
+    private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
 
     private JudgeStack(StackLog log) => Log = log;
 
@@ -71,6 +72,7 @@ public sealed class JudgeStack : IAsyncDisposable
             environment[key] = value;
         environment["ConnectionStrings__Judge"] = _database.ConnectionString;
         environment["RabbitMq__VirtualHost"] = _virtualHost.Name;
+        _environment = environment;
 
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}/");
         Client = new JudgeClient(new HttpClient { BaseAddress = new Uri(BaseAddress, "api/v1/"), Timeout = TimeSpan.FromMinutes(5) });
@@ -91,6 +93,10 @@ public sealed class JudgeStack : IAsyncDisposable
         });
         Log.Write("stack", $"ready at {BaseAddress}; languages: {string.Join(", ", Languages.Select(l => l.Id))}");
     }
+
+    /// <summary>Another key for this stack (an admin's, with <paramref name="admin"/>), besides <see cref="ApiKey"/>.</summary>
+    public Task<string> CreateKeyAsync(bool admin, CancellationToken cancellationToken = default) =>
+        CreateKeyAsync(Log, $"e2e-{Guid.NewGuid():N}", admin, _environment, cancellationToken);
 
     /// <summary>A new key from <c>dotnet Judge.Api.dll key create NAME [--admin]</c>, which prints it as its last line.</summary>
     public static async Task<string> CreateKeyAsync(StackLog log, string name, bool admin, IReadOnlyDictionary<string, string> environment,

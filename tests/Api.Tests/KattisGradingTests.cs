@@ -1,0 +1,75 @@
+using Judge.Api.Problems;
+using Judge.Api.Validation;
+using Judge.Data;
+
+namespace Judge.Api.Tests;
+
+/// <summary>testdata.yaml's grading keys as a package's reader turns them into each group's grader (no database needed).</summary>
+public class KattisGradingTests
+{
+    [Fact]
+    public void Each_group_gets_its_grader_flags_scores_range_and_on_reject_with_what_it_inherits()
+    {
+        var grading = Read(
+            ("problem.yaml", "name: subtasks\ntype: scoring\n"),
+            ("data/testdata.yaml", "on_reject: continue\ngrader_flags: ignore_sample sum\n"),
+            ("data/sample/1.in", "1"), ("data/sample/1.ans", "1"),
+            ("data/secret/testdata.yaml", "range: 0 100\n"),
+            ("data/secret/g1/testdata.yaml", "grader_flags: min worst_error\naccept_score: 12.5\non_reject: break\n"),
+            ("data/secret/g1/1.in", "1"), ("data/secret/g1/1.ans", "1"),
+            ("data/secret/g1/deeper/1.in", "1"), ("data/secret/g1/deeper/1.ans", "1"),
+            ("data/secret/g2/testdata.yaml", "grader_flags: avg accept_if_any_accepted\nreject_score: -1\nrange: -inf 50\n"),
+            ("data/secret/g2/1.in", "1"), ("data/secret/g2/1.ans", "1"));
+
+        Assert.Equal([
+            new GroupGrading("", IgnoreSample: true),
+            new GroupGrading("sample", IgnoreSample: true, AcceptScore: 0),
+            new GroupGrading("secret", IgnoreSample: true, RangeMin: 0, RangeMax: 100),
+            new GroupGrading("secret/g1", ScoreAggregation.Min, VerdictAggregation.WorstError, AcceptScore: 12.5, RangeMin: 0, RangeMax: 100,
+                BreakOnReject: true),
+            new GroupGrading("secret/g1/deeper", ScoreAggregation.Min, VerdictAggregation.WorstError, AcceptScore: 12.5, RangeMin: 0, RangeMax: 100,
+                BreakOnReject: true),
+            new GroupGrading("secret/g2", ScoreAggregation.Avg, AcceptIfAnyAccepted: true, RejectScore: -1, RangeMax: 50),
+        ], grading.Groups);
+    }
+
+    [Fact]
+    public void Pass_fail_groups_are_graded_one_point_a_secret_test_whatever_the_scores_say_but_keep_their_verdict_flags()
+    {
+        var grading = Read(("problem.yaml", "name: plain\n"),
+            ("data/secret/testdata.yaml", "accept_score: 7\nreject_score: -1\nrange: 0 3\ngrader_flags: min worst_error\non_reject: break\n"),
+            ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
+
+        Assert.Equal(new GroupGrading("secret", Verdict: VerdictAggregation.WorstError, BreakOnReject: true),
+            grading.Groups.Single(g => g.Group == "secret"));
+    }
+
+    [Theory]
+    [InlineData("grader_flags: median\n", "grader flag 'median' is not one the default grader knows")]
+    [InlineData("accept_score: lots\n", "accept_score must be a finite number")]
+    [InlineData("reject_score: inf\n", "reject_score must be a finite number")]
+    [InlineData("range: 10 0\n", "range must be two numbers")]
+    [InlineData("range: 10\n", "range must be two numbers")]
+    [InlineData("on_reject: stop\n", "on_reject must be break or continue")]
+    [InlineData("grading: custom\n", "grading 'custom' is not supported yet")]
+    public void A_grading_key_the_default_grader_cannot_take_is_refused_with_its_file(string testdata, string reason)
+    {
+        var errors = new ValidationErrors();
+        using var zip = ProblemArchiveTests.Zip(("problem.yaml", "name: bad\ntype: scoring\n"), ("data/secret/testdata.yaml", testdata),
+            ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
+
+        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), "file", errors, out var problem));
+
+        Assert.Null(problem);
+        Assert.Contains(errors.ToDictionary()["file:data/secret/testdata.yaml"], e => e.Contains(reason));
+    }
+
+    private static ProblemGrading Read(params (string Name, string Content)[] files)
+    {
+        var errors = new ValidationErrors();
+        using var zip = ProblemArchiveTests.Zip(files);
+        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), "file", errors, out var problem));
+        Assert.True(problem?.Grading is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        return problem.Grading;
+    }
+}
