@@ -140,7 +140,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             }, cancellationToken);
             var output = CompilerOutput(result);
             return result.Status == SandboxStatus.Ok
-                ? new Compilation(volume, output, volume.UsedBytes)
+                ? new Compilation(volume, language.CompileOnlyChecks ? null : output, volume.UsedBytes)
                 : new Compilation(volume, output, volume.UsedBytes, VerdictRules.ForFailedCompile(result));
         }
         catch

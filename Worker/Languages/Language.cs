@@ -68,6 +68,10 @@ public sealed record Language
         ((OutOfMemoryExitCode is { } code && run.ExitCode == code) ||
          (OutOfMemoryMessage is { } message && stderr.Contains(message, StringComparison.Ordinal)));
 
+    /// <summary>The compile step only checks the program's syntax (an interpreted language): what it says when the program is
+    /// fine ("Syntax OK") is not kept as compile output.</summary>
+    public bool CompileOnlyChecks { get; init; }
+
     /// <summary>The extensions of this language's sources in a submission of several files (C: <c>.c</c>; headers and other
     /// files are only there to be read). Empty: the language takes one file only.</summary>
     public IReadOnlyList<string> SourceExtensions { get; init; } = [];

@@ -66,6 +66,7 @@ public static partial class LanguageCatalog
         Name = "Ruby",
         SourceFile = "main.rb",
         Compile = ["/usr/bin/ruby", "-c", "main.rb"],
+        CompileOnlyChecks = true,
         CompileWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
         Run = ["/usr/bin/ruby", $"{Language.ProgramDirectory}/main.rb"],
         RunWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
@@ -83,6 +84,7 @@ public static partial class LanguageCatalog
         Name = "PHP",
         SourceFile = "main.php",
         Compile = ["/usr/bin/php", "-n", "-l", "main.php"],
+        CompileOnlyChecks = true,
         SourceExtensions = [".php"],
         CompilesEntryOnly = true,
         Run = ["/usr/bin/php", "-n", "-d", "memory_limit=-1", "-d", "date.timezone=UTC", "-d", "display_errors=stderr",
@@ -99,6 +101,7 @@ public static partial class LanguageCatalog
         SourceFile = "main.lua",
         // luac's parse-only mode, when Debian's liblua5.4-dev (or lua5.4's own luac) is there.
         Compile = File.Exists("/usr/bin/luac5.4") ? ["/usr/bin/luac5.4", "-p", "main.lua"] : null,
+        CompileOnlyChecks = true,
         Run = ["/usr/bin/lua5.4", $"{Language.ProgramDirectory}/main.lua"],
         SourceExtensions = [".lua"],
         VersionCommand = ["/usr/bin/lua5.4", "-v"],
