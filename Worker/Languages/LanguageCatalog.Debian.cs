@@ -104,6 +104,8 @@ public static partial class LanguageCatalog
         CompileOnlyChecks = true,
         Run = ["/usr/bin/lua5.4", $"{Language.ProgramDirectory}/main.lua"],
         SourceExtensions = [".lua"],
+        // Debian 12's luac 5.4.4 aborts (double free) when -p is given several files.
+        CompilesEntryOnly = true,
         VersionCommand = ["/usr/bin/lua5.4", "-v"],
     };
 

@@ -14,7 +14,8 @@ namespace Judge.Worker.Tests;
 public class MultiFileJudgingTests(PostgresFixture postgres)
 {
     private static readonly HashSet<string> Used =
-        ["c", "cpp17", "java", "python3", "rust", "go", "javascript", "bash", "perl", "ruby", "php", "lua"];
+        ["c", "cpp17", "cpp20", "c-clang", "cpp-clang", "d", "objective-c", "csharp", "java", "python3", "rust", "go", "javascript",
+         "bash", "perl", "ruby", "php", "lua"];
 
     private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
         .Detect(LanguageCatalog.ForThisHost().Where(l => Used.Contains(l.Id))).Select(l => l.Language).ToArray());
@@ -23,8 +24,28 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
 
     private static readonly (string, string, int)[] SumTests = [("1 2\n", "3\n", 1), ("40 2\n", "42\n", 1)];
 
+    private const string CMain = "#include <stdio.h>\n#include \"sum.h\"\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", sum(a, b)); return 0; }\n";
+    private const string CppMain = "#include <iostream>\n#include \"sum.hpp\"\nint main() { long a, b; std::cin >> a >> b; std::cout << sum(a, b) << '\\n'; }\n";
+
     public static TheoryData<string, string?, string[]> Programs => new()
     {
+        { "c-clang", null, ["main.c", CMain, "sum.h", "long sum(long a, long b);\n", "sum.c", "#include \"sum.h\"\nlong sum(long a, long b) { return a + b; }\n"] },
+        { "cpp20", null, ["main.cpp", CppMain, "sum.hpp", "long sum(long a, long b);\n", "sum.cxx", "#include \"sum.hpp\"\nlong sum(long a, long b) { return a + b; }\n"] },
+        { "cpp-clang", null, ["main.cpp", CppMain, "sum.hpp", "long sum(long a, long b);\n", "sum.cpp", "#include \"sum.hpp\"\nlong sum(long a, long b) { return a + b; }\n"] },
+        { "objective-c", null, ["main.m", CMain, "sum.h", "long sum(long a, long b);\n", "sum.m", "#include \"sum.h\"\nlong sum(long a, long b) { return a + b; }\n"] },
+        { "d", null, ["main.d", "import std.stdio;\nimport adder;\nvoid main() { long a, b; readf(\" %d %d\", &a, &b); writeln(add(a, b)); }\n",
+                      "adder.d", "module adder;\nlong add(long a, long b) { return a + b; }\n"] },
+        { "csharp", null, ["Program.cs", "using System;\nclass Program { static void Main() { var p = Console.ReadLine().Split(' '); Console.WriteLine(Adder.Add(long.Parse(p[0]), long.Parse(p[1]))); } }\n",
+                           "Adder.cs", "static class Adder { public static long Add(long a, long b) { return a + b; } }\n"] },
+        // The interpreted languages, each loading its sibling the way docs/languages.md says.
+        { "bash", null, ["main.sh", "source \"${0%/*}/lib.sh\"\nread a b\nadd $a $b\n", "lib.sh", "add() { echo $(($1 + $2)); }\n"] },
+        { "perl", null, ["main.pl", "use FindBin;\nuse lib $FindBin::Bin;\nuse Adder;\nmy ($a, $b) = split ' ', <STDIN>;\nprint Adder::add($a, $b), \"\\n\";\n",
+                         "Adder.pm", "package Adder;\nsub add { return $_[0] + $_[1]; }\n1;\n"] },
+        { "ruby", null, ["main.rb", "require_relative 'adder'\na, b = gets.split.map(&:to_i)\nputs add(a, b)\n", "adder.rb", "def add(a, b)\n  a + b\nend\n"] },
+        { "php", null, ["main.php", "<?php\nrequire __DIR__ . '/adder.php';\n[$a, $b] = array_map('intval', explode(' ', trim(fgets(STDIN))));\necho add($a, $b), \"\\n\";\n",
+                        "adder.php", "<?php\nfunction add($a, $b) { return $a + $b; }\n"] },
+        { "lua", null, ["main.lua", "package.path = arg[0]:match('.*/') .. '?.lua;' .. package.path\nlocal adder = require('adder')\nlocal a, b = io.read('n', 'n')\nprint(math.tointeger(adder.add(a, b)))\n",
+                        "adder.lua", "return { add = function(a, b) return a + b end }\n"] },
         { "c", null, ["main.c", "#include <stdio.h>\n#include \"sum.h\"\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", sum(a, b)); return 0; }\n",
                       "sum.h", "long sum(long a, long b);\n",
                       "sum.c", "#include \"sum.h\"\nlong sum(long a, long b) { return a + b; }\n"] },
