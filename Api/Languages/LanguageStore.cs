@@ -5,7 +5,8 @@ using Npgsql;
 namespace Judge.Api.Languages;
 
 /// <param name="MultiFile">Whether a submission may give several <c>files</c> in this language (docs/languages.md).</param>
-public sealed record LanguageView(string Id, string Name, string Version, bool MultiFile);
+/// <param name="RunsGraders">Whether a grader problem's grader may be written in this language.</param>
+public sealed record LanguageView(string Id, string Name, string Version, bool MultiFile, bool RunsGraders);
 
 /// <summary>Reads what live workers offer. Workers write <c>worker_languages</c>; the API only reads it.</summary>
 public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOptions> options)
@@ -21,7 +22,7 @@ public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOpt
     }
 
     private const string LiveSql = """
-        SELECT DISTINCT ON (language_id) language_id AS id, name, version, multi_file AS multiFile
+        SELECT DISTINCT ON (language_id) language_id AS id, name, version, multi_file AS multiFile, runs_graders AS runsGraders
         FROM worker_languages
         WHERE last_seen > now() - make_interval(secs => @WorkerTimeoutSeconds)
         ORDER BY language_id, last_seen DESC
