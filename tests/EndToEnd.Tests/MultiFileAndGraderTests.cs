@@ -33,6 +33,9 @@ public sealed class MultiFileAndGraderTests(StackFixture fixture)
     [Fact]
     public async Task The_documented_grader_problem_grades_a_student_module_test_by_test()
     {
+        var languages = await fixture.Client.Http.GetFromJsonAsync<JsonElement>("languages");
+        Assert.True(languages.EnumerateArray().Single(l => l.GetProperty("id").GetString() == "python3").GetProperty("runsGraders").GetBoolean());
+
         using var created = await fixture.Client.Http.PostAsJsonAsync("problems", new
         {
             name = "add and mul",
