@@ -5,8 +5,8 @@ using Judge.Sandbox;
 namespace Judge.Worker.Languages;
 
 /// <summary>
-/// How to build and run one language. Every command is a fixed argv: nothing from a request or the
-/// database is ever added to it, and nothing runs through a shell. The source is written to
+/// How to build and run one language. Every command is a fixed argv, and nothing runs through a shell: the only
+/// thing from a request that reaches one is a submission's checked file names (below). The source is written to
 /// <see cref="SourceFile"/> in the compile directory, which is <c>/box</c> while compiling and
 /// is mounted read-only at <see cref="ProgramDirectory"/> for every run. A submission of several files is written
 /// under its own (checked) names, and <see cref="ForFiles"/> puts those names, each as <c>./name</c>, in place of
