@@ -171,7 +171,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
         var submission = await AssertVerdictAsync(worker, id, "WA");
         Assert.Equal(2, submission.Score);
         var results = await GraderResultsAsync(worker, id);
-        Assert.Equal([("add", "AC", 2.0, 2.0), ("mul", "WA", 0.0, 3.0), ("mul of negatives", "WA", 0.0, 1.0)],
+        Assert.Equal([("add", "AC", (double?)2.0, (double?)2.0), ("mul", "WA", 0.0, 3.0), ("mul of negatives", "WA", 0.0, 1.0)],
             results.Select(r => (r.Name, r.Verdict, r.Score, r.MaxScore)));
         Assert.Equal("wrong result", results[1].Stdout);
     }
@@ -190,6 +190,34 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
         var submission = await AssertVerdictAsync(worker, id, "RE");
         Assert.Contains("no results.json", submission.Message);
         Assert.DoesNotContain(await worker.TestResultsAsync(id), r => r.Stdout.Contains("root:") || r.Stderr.Contains("root:"));
+    }
+
+    [Fact]
+    public async Task A_grader_that_wrote_good_results_and_then_failed_is_judged_by_its_results()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new SubmissionFile("grade.py",
+            "import json, sys\njson.dump({'score': 7, 'tests': [{'name': 'only', 'score': 7, 'max_score': 7}]}, open('results.json', 'w'))\nsys.exit(3)\n"));
+        var id = await InsertFilesAsync(worker, "python3", [new("solution.py", "\n")], null, [], problem);
+
+        await worker.JudgeAsync(id);
+
+        Assert.Equal(7, (await AssertVerdictAsync(worker, id, "AC")).Score);
+    }
+
+    [Fact]
+    public async Task A_grader_that_runs_out_of_the_problem_s_time_is_a_time_limit_whatever_it_wrote()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new LimitsRequest(CpuTimeMs: 300), new SubmissionFile("grade.py",
+            "import json, solution\njson.dump({'score': 1}, open('results.json', 'w'))\nsolution.spin()\n"));
+        var id = await InsertFilesAsync(worker, "python3", [new("solution.py", "def spin():\n    while True:\n        pass\n")], null, [], problem);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await AssertVerdictAsync(worker, id, "TLE");
+        Assert.Equal(0, submission.Score);
+        Assert.Equal("grader", Assert.Single(await GraderResultsAsync(worker, id)).Name);
     }
 
     [Fact]
@@ -232,9 +260,13 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     }
 
     /// <summary>Stores a grader problem exactly as the Api does.</summary>
-    private static async Task<Guid> InsertGraderProblemAsync(WorkerHarness worker, string language, string entry, params SubmissionFile[] files)
+    private static Task<Guid> InsertGraderProblemAsync(WorkerHarness worker, string language, string entry, params SubmissionFile[] files) =>
+        InsertGraderProblemAsync(worker, language, entry, null, files);
+
+    private static async Task<Guid> InsertGraderProblemAsync(WorkerHarness worker, string language, string entry, LimitsRequest? limits,
+        params SubmissionFile[] files)
     {
-        var request = new CreateProblemRequest("homework", null, null, null,
+        var request = new CreateProblemRequest("homework", limits, null, null,
             new GraderRequest(language, entry, files.Select(f => new SubmissionFileRequest(f.Name, f.Content)).ToList()));
         var languages = new HashSet<string> { language };
         var errors = new ValidationErrors();
@@ -244,7 +276,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
         return problem.Id;
     }
 
-    private sealed record GraderResultRow(string Name, string Verdict, double Score, double MaxScore, string Stdout);
+    private sealed record GraderResultRow(string Name, string Verdict, double? Score, double? MaxScore, string Stdout);
 
     private static async Task<List<GraderResultRow>> GraderResultsAsync(WorkerHarness worker, Guid id)
     {
