@@ -6,7 +6,8 @@ namespace Judge.Data;
 public sealed record TestCase(int Index, string Input, string? ExpectedOutput, int Points, string? Group = null);
 
 /// <summary>A row of <c>test_results</c>: what the Worker writes, and the Api shows with the outputs cut to a preview (with
-/// the group of the problem's test it ran, read from <c>problem_tests</c>).</summary>
+/// the group of the problem's test it ran, read from <c>problem_tests</c>). A grader's result (<see cref="GraderSpec"/>) also has
+/// its name and its score out of its maximum, as the grader wrote them; tests have neither.</summary>
 public sealed record TestResult(
     int Index,
     Verdict Verdict,
@@ -20,4 +21,7 @@ public sealed record TestResult(
     string Stderr,
     bool StderrTruncated,
     string? Message,
-    string? Group = null);
+    string? Group = null,
+    string? Name = null,
+    double? Score = null,
+    double? MaxScore = null);

@@ -4,7 +4,9 @@ using Npgsql;
 
 namespace Judge.Api.Languages;
 
-public sealed record LanguageView(string Id, string Name, string Version);
+/// <param name="MultiFile">Whether a submission may give several <c>files</c> in this language (docs/languages.md).</param>
+/// <param name="RunsGraders">Whether a grader problem's grader may be written in this language.</param>
+public sealed record LanguageView(string Id, string Name, string Version, bool MultiFile, bool RunsGraders);
 
 /// <summary>Reads what live workers offer. Workers write <c>worker_languages</c>; the API only reads it.</summary>
 public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOptions> options)
@@ -20,7 +22,7 @@ public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOpt
     }
 
     private const string LiveSql = """
-        SELECT DISTINCT ON (language_id) language_id AS id, name, version
+        SELECT DISTINCT ON (language_id) language_id AS id, name, version, multi_file AS multiFile, runs_graders AS runsGraders
         FROM worker_languages
         WHERE last_seen > now() - make_interval(secs => @WorkerTimeoutSeconds)
         ORDER BY language_id, last_seen DESC
@@ -46,6 +48,23 @@ public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOpt
         return ids;
     }
 
+    /// <summary>The live languages that some live worker builds from several files, and those it runs graders in. Asked only
+    /// for a submission that gives files or a problem with a grader, so not cached.</summary>
+    public async Task<FileLanguages> FileLanguagesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<(string Id, bool MultiFile, bool RunsGraders)>(new CommandDefinition(FileLanguagesSql,
+            new { WorkerTimeoutSeconds }, cancellationToken: cancellationToken))).AsList();
+        return new FileLanguages(rows.Where(r => r.MultiFile).Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
+            rows.Where(r => r.RunsGraders).Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+    }
+
+    private const string FileLanguagesSql = """
+        SELECT language_id, bool_or(multi_file), bool_or(runs_graders) FROM worker_languages
+        WHERE last_seen > now() - make_interval(secs => @WorkerTimeoutSeconds)
+        GROUP BY language_id
+        """;
+
     private const long LiveIdsMaxAgeMs = 1000;
     private sealed record LiveIds(IReadOnlySet<string> Ids, long ReadAtMs);
     private volatile LiveIds? _liveIds;
@@ -55,3 +74,7 @@ public sealed class LanguageStore(NpgsqlDataSource dataSource, IOptions<JudgeOpt
         WHERE last_seen > now() - make_interval(secs => @WorkerTimeoutSeconds)
         """;
 }
+
+/// <param name="MultiFile">Languages a submission may give several files in.</param>
+/// <param name="Graders">Languages a grader problem's grader may be written in.</param>
+public sealed record FileLanguages(IReadOnlySet<string> MultiFile, IReadOnlySet<string> Graders);

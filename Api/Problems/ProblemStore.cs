@@ -19,8 +19,16 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
             problem.Name,
             Limits = DbJson.Serialize(problem.Limits),
             Checker = DbJson.Serialize(problem.Checker),
+            Grader = problem.Grader is null ? null : DbJson.Serialize(problem.Grader),
             Grading = problem.Grading is null ? null : DbJson.Serialize(problem.Grading),
         }, transaction, cancellationToken: cancellationToken));
+        if (problem.Files is { Count: > 0 } files)
+            await connection.ExecuteAsync(new CommandDefinition(InsertFilesSql, new
+            {
+                problem.Id,
+                Names = files.Select(f => f.Name).ToArray(),
+                Contents = files.Select(f => f.Content).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
         {
             problem.Id,
@@ -34,8 +42,13 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
     }
 
     private const string InsertProblemSql = """
-        INSERT INTO problems (id, owner_key_id, name, limits, checker, grading)
-        VALUES (@Id, @ownerKeyId, @Name, @Limits::jsonb, @Checker::jsonb, @Grading::jsonb)
+        INSERT INTO problems (id, owner_key_id, name, limits, checker, grader, grading)
+        VALUES (@Id, @ownerKeyId, @Name, @Limits::jsonb, @Checker::jsonb, @Grader::jsonb, @Grading::jsonb)
+        """;
+
+    private const string InsertFilesSql = """
+        INSERT INTO problem_files (problem_id, name, content)
+        SELECT @Id, f.name, f.content FROM unnest(@Names::text[], @Contents::text[]) AS f(name, content)
         """;
 
     private const string InsertTestsSql = """
@@ -63,18 +76,19 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         var row = await connection.QuerySingleOrDefaultAsync<ProblemRow>(new CommandDefinition(GetSql, new { id, owner }, cancellationToken: cancellationToken));
         return row is null
             ? null
-            : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<CheckerSpec>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt);
+            : new ProblemView(row.Id, row.Name, DbJson.Deserialize<Limits>(row.Limits), DbJson.Deserialize<CheckerSpec>(row.Checker), row.TestCount, row.TotalPoints, row.CreatedAt,
+                row.Grader is null ? null : DbJson.Deserialize<GraderSpec>(row.Grader));
     }
 
     private const string GetSql = """
         SELECT p.id, p.name, p.limits::text AS limits, p.checker::text AS checker,
-               count(t.index)::int AS testCount, coalesce(sum(t.points), 0)::int AS totalPoints, p.created_at AS createdAt
+               count(t.index)::int AS testCount, coalesce(sum(t.points), 0)::int AS totalPoints, p.created_at AS createdAt, p.grader::text AS grader
         FROM problems p LEFT JOIN problem_tests t ON t.problem_id = p.id
         WHERE p.id = @id AND (@owner::uuid IS NULL OR p.owner_key_id = @owner)
         GROUP BY p.id
         """;
 
-    private sealed record ProblemRow(Guid Id, string Name, string Limits, string Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
+    private sealed record ProblemRow(Guid Id, string Name, string Limits, string Checker, int TestCount, int TotalPoints, DateTime CreatedAt, string? Grader);
 
     /// <param name="owner">Only problems of this key; null for all (an admin).</param>
     public async Task<PagedList<ProblemSummary>> ListAsync(Guid? owner, int page, int pageSize, CancellationToken cancellationToken)

@@ -34,8 +34,9 @@ public static class ProblemsApi
         var errors = new ValidationErrors();
         if (!SizeRules.CheckProblem(request, services.Options.Value, errors))
             return SizeRules.TooLarge(errors);
-        var liveLanguages = await services.Languages.LiveIdsAsync([request.Checker?.Language], cancellationToken);
-        if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors) is not { } problem)
+        var liveLanguages = await services.Languages.LiveIdsAsync([request.Checker?.Language, request.Grader?.Language], cancellationToken);
+        var graderLanguages = request.Grader is null ? null : (await services.Languages.FileLanguagesAsync(cancellationToken)).Graders;
+        if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors, graderLanguages) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
         return await StoreAsync(problem, caller, services, cancellationToken);
     }

@@ -7,7 +7,7 @@ namespace Judge.Api.Submissions;
 
 public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>Stores the submission, its inline tests and its callback together, in one statement: a worker never
+    /// <summary>Stores the submission, its files, its inline tests and its callback together, in one statement: a worker never
     /// sees one without the other, and the request pays one round trip.</summary>
     /// <param name="ownerKeyId">The key that submits it, its tenant.</param>
     public async Task InsertAsync(NewSubmission submission, Guid ownerKeyId, CancellationToken cancellationToken)
@@ -26,6 +26,9 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
             Checker = submission.Checker is null ? null : DbJson.Serialize(submission.Checker),
             RunOptions = submission.RunOptions is null ? null : DbJson.Serialize(submission.RunOptions),
             submission.Judge0,
+            submission.Entry,
+            FileNames = submission.Files?.Select(f => f.Name).ToArray() ?? [],
+            FileContents = submission.Files?.Select(f => f.Content).ToArray() ?? [],
             Indexes = submission.Tests.Select(t => t.Index).ToArray(),
             Inputs = submission.Tests.Select(t => t.Input).ToArray(),
             ExpectedOutputs = submission.Tests.Select(t => t.ExpectedOutput).ToArray(),
@@ -35,9 +38,12 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
 
     private const string InsertSql = """
         WITH submission AS (
-            INSERT INTO submissions (id, language, source, problem_id, stdin, limits, checker, run_options, judge0, owner_key_id)
-            VALUES (@Id, @Language, @Source, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb, @RunOptions::jsonb, @Judge0::jsonb, @ownerKeyId)
+            INSERT INTO submissions (id, language, source, entry, problem_id, stdin, limits, checker, run_options, judge0, owner_key_id)
+            VALUES (@Id, @Language, @Source, @Entry, @ProblemId, @Stdin, @Limits::jsonb, @Checker::jsonb, @RunOptions::jsonb, @Judge0::jsonb, @ownerKeyId)
             RETURNING id),
+        files AS (
+            INSERT INTO submission_files (submission_id, name, content)
+            SELECT submission.id, f.name, f.content FROM submission, unnest(@FileNames::text[], @FileContents::text[]) AS f(name, content)),
         callback AS (
             INSERT INTO submission_callbacks (submission_id, url)
             SELECT id, @CallbackUrl::text FROM submission WHERE @CallbackUrl::text IS NOT NULL)
@@ -120,7 +126,7 @@ public sealed class SubmissionStore(NpgsqlDataSource dataSource)
         SELECT r.index, r.verdict, r.cpu_time_ms AS cpuTimeMs, r.wall_time_ms AS wallTimeMs, r.memory_kb AS memoryKb, r.exit_code AS exitCode, r.signal,
                left(r.stdout, @PreviewChars) AS stdout, r.stdout_truncated OR length(r.stdout) > @PreviewChars AS stdoutTruncated,
                left(r.stderr, @PreviewChars) AS stderr, r.stderr_truncated OR length(r.stderr) > @PreviewChars AS stderrTruncated,
-               r.message, t.test_group AS "group"
+               r.message, t.test_group AS "group", r.name, r.score, r.max_score AS maxScore
         FROM test_results r
         JOIN submissions s ON s.id = r.submission_id
         LEFT JOIN problem_tests t ON t.problem_id = s.problem_id AND t.index = r.index

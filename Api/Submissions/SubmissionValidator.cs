@@ -10,10 +10,7 @@ public static class SubmissionValidator
     public static NewSubmission? Validate(SubmitRequest request, SubmitContext context, JudgeOptions options, ValidationErrors errors)
     {
         LanguageRules.Check(request.Language, context.LiveLanguages, "language", errors);
-        if (string.IsNullOrWhiteSpace(request.Source))
-            errors.Add("source", "Source is required and must not be empty.");
-        else if (TextRules.CheckStorable(request.Source, "source", errors))
-            TextRules.CheckSize(request.Source, options.MaxSourceBytes, "source", errors);
+        var files = CheckProgram(request, context, options, errors);
 
         var forms = new[] { request.ProblemId is not null, request.Tests is not null, request.Stdin is not null }.Count(given => given);
         if (forms != 1)
@@ -58,7 +55,35 @@ public static class SubmissionValidator
 
         if (errors.Any)
             return null;
-        return new NewSubmission(Guid.CreateVersion7(), request.Language!, request.Source!, request.ProblemId, request.Stdin, limits, checker, tests,
-            CallbackUrl: callbackUrl);
+        return new NewSubmission(Guid.CreateVersion7(), request.Language!, files is null ? request.Source! : null, request.ProblemId, request.Stdin,
+            limits, checker, tests, CallbackUrl: callbackUrl, Files: files, Entry: request.Entry);
+    }
+
+    /// <summary>Exactly one of <c>source</c> and <c>files</c>; <c>entry</c> only with files, naming one of them. Returns the files
+    /// (null for a source).</summary>
+    private static IReadOnlyList<SubmissionFile>? CheckProgram(SubmitRequest request, SubmitContext context, JudgeOptions options, ValidationErrors errors)
+    {
+        if (request.Files is null)
+        {
+            if (string.IsNullOrWhiteSpace(request.Source))
+                errors.Add("source", "Source is required and must not be empty (or give files instead).");
+            else if (TextRules.CheckStorable(request.Source, "source", errors))
+                TextRules.CheckSize(request.Source, options.MaxSourceBytes, "source", errors);
+            if (request.Entry is not null)
+                errors.Add("entry", "Goes only with files: it names the file to run.");
+            return null;
+        }
+        if (request.Source is not null)
+        {
+            errors.Add("files", "Give exactly one of source (one file) or files (several).");
+            return null;
+        }
+        if (request.Language is { } language && context.LiveLanguages.Contains(language) && context.MultiFileLanguages?.Contains(language) != true)
+            errors.Add("files", $"Language '{language}' takes one file only: give source. The languages that take several are in docs/languages.md"
+                + (context.MultiFileLanguages is { Count: > 0 } multi ? $" (offered now: {string.Join(", ", multi.Order(StringComparer.Ordinal))})." : "."));
+        var files = FileRules.Resolve(request.Files, "files", errors);
+        if (request.Entry is { } entry && !files.Any(f => f.Name == entry))
+            errors.Add("entry", $"Must name one of the files; '{entry}' is not among them.");
+        return files;
     }
 }

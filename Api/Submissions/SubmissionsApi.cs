@@ -37,7 +37,8 @@ public static class SubmissionsApi
         var context = new SubmitContext(
             await services.Languages.LiveIdsAsync([request.Language, request.Checker?.Language], cancellationToken),
             request.ProblemId is { } problemId ? await services.Problems.GetLimitsAsync(problemId, caller.OwnerFilter, cancellationToken) : null,
-            services.CallbackAddresses);
+            services.CallbackAddresses,
+            request.Files is null ? null : (await services.Languages.FileLanguagesAsync(cancellationToken)).MultiFile);
         if (SubmissionValidator.Validate(request, context, options, errors) is not { } submission)
             return TypedResults.ValidationProblem(errors.ToDictionary());
 

@@ -7,7 +7,8 @@ namespace Judge.Api.Validation;
 
 /// <summary>
 /// The sizes a request is answered 413 for: a source (or checker source) over <see cref="JudgeOptions.MaxSourceBytes"/>,
-/// inline tests over <see cref="JudgeOptions.MaxTestsBytes"/> together. A body over <see cref="JudgeOptions.MaxRequestBytes"/>
+/// inline tests over <see cref="JudgeOptions.MaxTestsBytes"/> together, a submission's or a grader's files over
+/// <see cref="JudgeOptions.MaxSourceBytes"/> together. A body over <see cref="JudgeOptions.MaxRequestBytes"/>
 /// is refused before it is read (the endpoints' request size limit).
 /// </summary>
 public static class SizeRules
@@ -15,6 +16,7 @@ public static class SizeRules
     public static bool CheckSubmission(SubmitRequest request, JudgeOptions options, ValidationErrors errors)
     {
         CheckSource(request.Source, options.MaxSourceBytes, "source", errors);
+        CheckFiles(request.Files, options.MaxSourceBytes, "files", errors);
         CheckSource(request.Checker?.Source, options.MaxSourceBytes, "checker.source", errors);
         CheckTests(Texts(request.Tests).Append(request.Stdin).Append(request.ExpectedOutput), options.MaxTestsBytes, "tests", errors);
         return !errors.Any;
@@ -25,6 +27,12 @@ public static class SizeRules
         CheckSource(request.Checker?.Source, options.MaxSourceBytes, "checker.source", errors);
         CheckTests(Texts(request.Tests), options.MaxTestsBytes, "tests", errors);
         return !errors.Any;
+    }
+
+    private static void CheckFiles(IReadOnlyList<SubmissionFileRequest?>? files, int maxBytes, string field, ValidationErrors errors)
+    {
+        if (FileRules.Bytes(files) is var bytes && bytes > maxBytes)
+            errors.Add(field, $"The files add up to {bytes} bytes; at most {maxBytes} are accepted.");
     }
 
     private static IEnumerable<string?> Texts(IReadOnlyList<TestCaseRequest?>? tests) =>

@@ -10,7 +10,7 @@ namespace Judge.Worker.Data;
 public sealed record ClaimedSubmission(
     Guid Id,
     string Language,
-    string Source,
+    string? Source,
     string? Stdin,
     string? Limits,
     string? Checker,
@@ -18,6 +18,10 @@ public sealed record ClaimedSubmission(
     string? ProblemChecker,
     IReadOnlyList<TestCase> Tests,
     string? RunOptions = null,
+    IReadOnlyList<SubmissionFile>? Files = null,
+    string? Entry = null,
+    string? Grader = null,
+    IReadOnlyList<SubmissionFile>? GraderFiles = null,
     string? Grading = null)
 {
     /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
@@ -26,11 +30,14 @@ public sealed record ClaimedSubmission(
     public SubmissionToJudge ToJudge(TestLimits defaultLimits) => new(
         Id,
         Language,
-        Source,
+        Source ?? "",
         TestLimits.Resolve(Read<Limits>(Limits), Read<Limits>(ProblemLimits), defaultLimits),
         Read<CheckerSpec>(ProblemChecker ?? Checker) ?? CheckerSpec.Default,
         Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)],
         Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default,
+        Files is { Count: > 0 } ? Files : null,
+        Entry,
+        Read<GraderSpec>(Grader) is { } grader ? new GraderToRun(grader, GraderFiles ?? []) : null,
         Read<ProblemGrading>(Grading));
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
@@ -40,19 +47,22 @@ public sealed record ClaimedSubmission(
 /// (claim, finish), three when it compiles: the database is shared by every worker and the API.</summary>
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
-    private sealed record SubmissionRow(Guid Id, string Language, string Source, string? Stdin, string? Limits, string? Checker,
-        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Grading);
+    private sealed record SubmissionRow(Guid Id, string Language, string? Source, string? Stdin, string? Limits, string? Checker,
+        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Entry, string? Grader, string? Grading);
 
-    // One batch: the claim, then the tests (the problem's, or the submission's own).
+    private sealed record FileRow(bool Grader, string Name, string Content);
+
+    // One batch: the claim, then the tests (the problem's, or the submission's own), then the files (the submission's, and
+    // a grader problem's own).
     private const string ClaimSql = """
         WITH claimed AS (
             UPDATE submissions
             SET status = CASE WHEN language = ANY(@uncompiledLanguages) THEN 'running' ELSE 'compiling' END, started_at = now()
             WHERE id = @id AND status <> 'done'
-            RETURNING id, language, source, problem_id, stdin, limits, checker, run_options)
+            RETURNING id, language, source, problem_id, stdin, limits, checker, run_options, entry)
         SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
                p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions,
-               p.grading::text AS Grading
+               c.entry, p.grader::text AS Grader, p.grading::text AS Grading
         FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
 
         SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
@@ -60,6 +70,11 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         SELECT t.index, t.input, t.expected_output, t.points, t.test_group
         FROM problem_tests t JOIN submissions s ON s.problem_id = t.problem_id WHERE s.id = @id
         ORDER BY index;
+
+        SELECT false AS Grader, name, content FROM submission_files WHERE submission_id = @id
+        UNION ALL
+        SELECT true, f.name, f.content FROM problem_files f JOIN submissions s ON s.problem_id = f.problem_id WHERE s.id = @id
+        ORDER BY 1, 2;
         """;
 
     /// <summary>Marks the submission as being compiled (as running, for a language in <paramref name="uncompiledLanguages"/>:
@@ -74,8 +89,10 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         if (row is null)
             return null;
         var tests = await results.ReadAsync<TestCase>();
+        var files = (await results.ReadAsync<FileRow>()).ToLookup(f => f.Grader, f => new SubmissionFile(f.Name, f.Content));
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
-            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, row.Grading);
+            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, files[false].ToList(), row.Entry, row.Grader, files[true].ToList(),
+            row.Grading);
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";
@@ -97,12 +114,13 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             RETURNING id),
         results AS (
             INSERT INTO test_results (submission_id, index, verdict, cpu_time_ms, wall_time_ms, memory_kb, exit_code, signal,
-                                      stdout, stdout_truncated, stderr, stderr_truncated, message)
+                                      stdout, stdout_truncated, stderr, stderr_truncated, message, name, score, max_score)
             SELECT finished.id, t.*
             FROM finished,
                  unnest(@Indexes::int[], @Verdicts::text[], @CpuTimesMs::bigint[], @WallTimesMs::bigint[], @MemoriesKb::bigint[],
                         @ExitCodes::int[], @Signals::int[], @Stdouts::text[], @StdoutsTruncated::boolean[],
-                        @Stderrs::text[], @StderrsTruncated::boolean[], @Messages::text[]) AS t
+                        @Stderrs::text[], @StderrsTruncated::boolean[], @Messages::text[],
+                        @Names::text[], @Scores::float8[], @MaxScores::float8[]) AS t
             RETURNING 1),
         outputs AS (
             INSERT INTO run_outputs (submission_id, stdout, stderr)
@@ -139,6 +157,9 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Stderrs = tests.Select(t => StoredText.Clean(t.Stderr)).ToArray(),
             StderrsTruncated = tests.Select(t => t.StderrTruncated).ToArray(),
             Messages = tests.Select(t => StoredText.Clean(t.Message)).ToArray(),
+            Names = tests.Select(t => StoredText.Clean(t.Name)).ToArray(),
+            Scores = tests.Select(t => t.Score).ToArray(),
+            MaxScores = tests.Select(t => t.MaxScore).ToArray(),
             Stdout = outcome.Output?.Stdout,
             Stderr = outcome.Output?.Stderr,
         }, cancellationToken: cancellationToken));
@@ -150,12 +171,14 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         FinishAsync(id, JudgeOutcome.InternalError(reason), cancellationToken);
 
     private const string UpsertLanguagesSql = """
-        INSERT INTO worker_languages (worker_id, language_id, name, version, source_file, compile_cmd, run_cmd, last_seen)
-        SELECT @workerId, l.id, l.name, l.version, l.source_file, l.compile_cmd, l.run_cmd, now()
-        FROM unnest(@Ids::text[], @Names::text[], @Versions::text[], @SourceFiles::text[], @CompileCommands::text[], @RunCommands::text[])
-             AS l(id, name, version, source_file, compile_cmd, run_cmd)
+        INSERT INTO worker_languages (worker_id, language_id, name, version, source_file, compile_cmd, run_cmd, multi_file, runs_graders, last_seen)
+        SELECT @workerId, l.id, l.name, l.version, l.source_file, l.compile_cmd, l.run_cmd, l.multi_file, l.runs_graders, now()
+        FROM unnest(@Ids::text[], @Names::text[], @Versions::text[], @SourceFiles::text[], @CompileCommands::text[], @RunCommands::text[],
+                    @MultiFile::boolean[], @RunsGraders::boolean[])
+             AS l(id, name, version, source_file, compile_cmd, run_cmd, multi_file, runs_graders)
         ON CONFLICT (worker_id, language_id) DO UPDATE SET name = excluded.name, version = excluded.version, source_file = excluded.source_file,
-            compile_cmd = excluded.compile_cmd, run_cmd = excluded.run_cmd, last_seen = now()
+            compile_cmd = excluded.compile_cmd, run_cmd = excluded.run_cmd, multi_file = excluded.multi_file,
+            runs_graders = excluded.runs_graders, last_seen = now()
         """;
 
     /// <summary>Advertises (or re-advertises, refreshing <c>last_seen</c>) the languages this worker runs, all in one
@@ -173,6 +196,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             SourceFiles = languages.Select(l => l.Language.SourceFile).ToArray(),
             CompileCommands = languages.Select(l => l.Language.Compile is null ? null : string.Join(' ', l.Language.Compile)).ToArray(),
             RunCommands = languages.Select(l => string.Join(' ', l.Language.Run)).ToArray(),
+            MultiFile = languages.Select(l => l.Language.SourceExtensions.Count > 0).ToArray(),
+            RunsGraders = languages.Select(l => l.Language.RunsGraders).ToArray(),
         }, cancellationToken: cancellationToken));
     }
 

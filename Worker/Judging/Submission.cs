@@ -3,6 +3,10 @@ using Judge.Data;
 namespace Judge.Worker.Judging;
 
 /// <summary>A claimed submission with everything needed to judge it.</summary>
+/// <param name="Source">The one file; "" when the submission is <paramref name="Files"/>.</param>
+/// <param name="Files">The files of a submission of several; null for one <paramref name="Source"/>.</param>
+/// <param name="Entry">The file to run among <paramref name="Files"/>, when the client named one.</param>
+/// <param name="Grader">A grader problem's grader; its results replace <paramref name="Tests"/>.</param>
 public sealed record SubmissionToJudge(
     Guid Id,
     string LanguageId,
@@ -11,7 +15,13 @@ public sealed record SubmissionToJudge(
     CheckerSpec Checker,
     IReadOnlyList<TestCase> Tests,
     RunOptions? Options = null,
+    IReadOnlyList<SubmissionFile>? Files = null,
+    string? Entry = null,
+    GraderToRun? Grader = null,
     ProblemGrading? Grading = null);
+
+/// <summary>A grader problem's grader with its files.</summary>
+public sealed record GraderToRun(GraderSpec Spec, IReadOnlyList<SubmissionFile> Files);
 
 /// <summary>The final word on a submission, written in one transaction.</summary>
 /// <param name="Output">The whole output of the run, for a submission whose <see cref="RunOptions.KeepOutput"/> asks for it.</param>

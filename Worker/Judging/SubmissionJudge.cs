@@ -38,23 +38,36 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         }
         if (submission.Tests.Count == 0)
             return JudgeOutcome.InternalError("the submission has no tests");
+        IReadOnlyList<SubmissionFile> files = [new(language.SourceFile, submission.Source)];
+        if (submission.Files is not null)
+        {
+            if (language.ForFiles(submission.Files, submission.Entry, out var filesProblem, runByGrader: submission.Grader is not null) is not { } built)
+                return new JudgeOutcome(Verdict.CE, 0, filesProblem, null, []);
+            (language, files) = (built, submission.Files);
+        }
+        var graderLanguage = submission.Grader is { } grader ? languages.Find(grader.Spec.Language) : null;
+        if (submission.Grader is not null && graderLanguage?.RunsGraders != true)
+            return JudgeOutcome.InternalError($"grader language '{submission.Grader.Spec.Language}' is not offered for graders by this worker");
 
         Compilation? program = null, checker = null;
         try
         {
-            program = await CompileAsync(language, submission.Source, "program", cancellationToken);
+            program = await CompileAsync(language, files, "program", cancellationToken);
             if (program.Failure is { } failure)
                 return new JudgeOutcome(failure.Verdict, 0, program.Output, failure.Message, []);
 
             if (checkerLanguage is not null)
             {
-                checker = await CompileAsync(checkerLanguage, submission.Checker.Source!, "checker", cancellationToken);
+                checker = await CompileAsync(checkerLanguage, [new(checkerLanguage.SourceFile, submission.Checker.Source!)], "checker", cancellationToken);
                 if (checker.Failure is { } checkerFailure)
                     return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
             }
 
             if (language.Compile is not null)
                 await compiled();
+            if (submission.Grader is not null)
+                return await new Grader(sandbox, options, logger).GradeAsync(submission.Grader, graderLanguage!, language, program.Volume,
+                    program.ProgramBytes, files, submission.Limits, program.Output, cancellationToken);
 
             var results = new List<TestResult>(submission.Tests.Count);
             RunOutput? output = null;
@@ -108,14 +121,15 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     /// worker), not to the runs that read them; each run is charged for them instead (<see cref="RunTestAsync"/>).</param>
     private sealed record Compilation(SandboxVolume Volume, string? Output, long ProgramBytes, (Verdict Verdict, string? Message)? Failure = null);
 
-    private async Task<Compilation> CompileAsync(Language language, string source, string name, CancellationToken cancellationToken)
+    private async Task<Compilation> CompileAsync(Language language, IReadOnlyList<SubmissionFile> files, string name, CancellationToken cancellationToken)
     {
         // A compiler writes its output next to the source, in a volume of the size it may fill; an interpreter's source
         // is only read.
         var volume = sandbox.CreateVolume($"{name}-", language.Compile is null ? null : options.BoxBytes);
         try
         {
-            volume.WriteFile(language.SourceFile, Encoding.UTF8.GetBytes(source));
+            foreach (var file in files)
+                volume.WriteFile(file.Name, Encoding.UTF8.GetBytes(file.Content));
             if (language.Compile is null)
                 return new Compilation(volume, null, volume.UsedBytes);
             using var span = WorkerTelemetry.Source.StartActivity($"compile {name}");
@@ -132,7 +146,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             }, cancellationToken);
             var output = CompilerOutput(result);
             return result.Status == SandboxStatus.Ok
-                ? new Compilation(volume, output, volume.UsedBytes)
+                ? new Compilation(volume, language.CompileOnlyChecks ? null : output, volume.UsedBytes)
                 : new Compilation(volume, output, volume.UsedBytes, VerdictRules.ForFailedCompile(result));
         }
         catch
@@ -277,7 +291,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         return output is null ? [] : output.ReadStart(maxBytes, out truncated);
     }
 
-    private static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
+    internal static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
     {
         var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
         foreach (var (name, value) in language.Environment)

@@ -1,12 +1,16 @@
+using System.Text.RegularExpressions;
+using Judge.Data;
 using Judge.Sandbox;
 
 namespace Judge.Worker.Languages;
 
 /// <summary>
-/// How to build and run one language. Every command is a fixed argv: nothing from a request or the
-/// database is ever added to it, and nothing runs through a shell. The source is written to
+/// How to build and run one language. Every command is a fixed argv, and nothing runs through a shell: the only
+/// thing from a request that reaches one is a submission's checked file names (below). The source is written to
 /// <see cref="SourceFile"/> in the compile directory, which is <c>/box</c> while compiling and
-/// is mounted read-only at <see cref="ProgramDirectory"/> for every run.
+/// is mounted read-only at <see cref="ProgramDirectory"/> for every run. A submission of several files is written
+/// under its own (checked) names, and <see cref="ForFiles"/> puts those names, each as <c>./name</c>, in place of
+/// <see cref="SourceFile"/> in the commands: the only thing from a request that reaches an argv.
 /// </summary>
 public sealed record Language
 {
@@ -63,6 +67,98 @@ public sealed record Language
         run.Status == SandboxStatus.RuntimeError &&
         ((OutOfMemoryExitCode is { } code && run.ExitCode == code) ||
          (OutOfMemoryMessage is { } message && stderr.Contains(message, StringComparison.Ordinal)));
+
+    /// <summary>The compile step only checks the program's syntax (an interpreted language): what it says when the program is
+    /// fine ("Syntax OK") is not kept as compile output.</summary>
+    public bool CompileOnlyChecks { get; init; }
+
+    /// <summary>The extensions of this language's sources in a submission of several files (C: <c>.c</c>; headers and other
+    /// files are only there to be read). Empty: the language takes one file only.</summary>
+    public IReadOnlyList<string> SourceExtensions { get; init; } = [];
+
+    /// <summary>The compile step gets only the file to run, not every source: Rust's crate root finds its modules beside it,
+    /// and <c>node --check</c>, <c>bash -n</c> and the like check one file.</summary>
+    public bool CompilesEntryOnly { get; init; }
+
+    /// <summary>What marks the file to run among several: Python's <c>__main__</c> guard, Java's <c>main</c>.</summary>
+    public Regex? EntryMarker { get; init; }
+
+    /// <summary>The run command's argument that names the class to run (Java's <c>Main</c>): the file to run names it instead.</summary>
+    public string? MainClass { get; init; }
+
+    /// <summary>Where a run finds the one-file program; a language that runs it by this path runs a script.</summary>
+    private string ScriptPath => $"{ProgramDirectory}/{SourceFile}";
+
+    /// <summary>Whether the run command names a file to run (an interpreter's script, Java's class), so several files need one chosen.</summary>
+    private bool NeedsEntry => CompilesEntryOnly || MainClass is not null || Run.Contains(ScriptPath);
+
+    /// <summary>Whether a grader may be written in this language: its run command is an interpreter on a script.</summary>
+    public bool RunsGraders => Run.Contains(ScriptPath);
+
+    /// <summary>
+    /// This language's commands for a submission of several <paramref name="files"/>: the compile step gets every source
+    /// (or only the file to run, <see cref="CompilesEntryOnly"/>), the run the file to run. That file is <paramref name="entry"/>
+    /// when the client named it, else the one source with the <see cref="EntryMarker"/>, else the source named like the
+    /// one-file <see cref="SourceFile"/>, else the only source. Null, with the reason, when the files cannot make a program
+    /// of this language (the submission's fault: a compilation error).
+    /// </summary>
+    /// <param name="runByGrader">The program is run by a grader, not by its run command: a file to run is not needed, and
+    /// when none can be told the first source stands in.</param>
+    public Language? ForFiles(IReadOnlyList<SubmissionFile> files, string? entry, out string? problem, bool runByGrader = false)
+    {
+        problem = null;
+        if (SourceExtensions.Count == 0)
+        {
+            problem = $"{Name} takes one file only: submit it as source.";
+            return null;
+        }
+        if (files.FirstOrDefault(f => FileNames.Problem(f.Name) is not null) is { } badName)
+        {
+            problem = $"'{badName.Name}' is not a file name a box accepts.";
+            return null;
+        }
+        var sources = files.Where(f => SourceExtensions.Contains(FileNames.Extension(f.Name))).OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        if (sources.Count == 0)
+        {
+            problem = $"None of the files is a {Name} source ({string.Join(", ", SourceExtensions)}).";
+            return null;
+        }
+        string? run = null;
+        if (NeedsEntry && (run = entry ?? FindEntry(sources, out problem) ?? (runByGrader ? sources[0].Name : null)) is null)
+            return null;
+        problem = null;
+        if (run is not null && !SourceExtensions.Contains(FileNames.Extension(run)))
+        {
+            problem = $"The file to run, '{run}', is not a {Name} source ({string.Join(", ", SourceExtensions)}).";
+            return null;
+        }
+        IEnumerable<string> compiled = CompilesEntryOnly ? [run!] : sources.Select(f => f.Name);
+        return this with
+        {
+            Compile = Compile?.SelectMany(arg => arg == SourceFile ? compiled.Select(name => $"./{name}") : [arg]).ToArray(),
+            Run = Run.Select(arg => arg == ScriptPath ? $"{ProgramDirectory}/{run}" : arg == MainClass ? Path.GetFileNameWithoutExtension(run!) : arg).ToArray(),
+        };
+    }
+
+    private string? FindEntry(IReadOnlyList<SubmissionFile> sources, out string? problem)
+    {
+        problem = null;
+        var marked = EntryMarker is null ? [] : sources.Where(f => EntryMarker.IsMatch(f.Content)).ToList();
+        if (marked.Count == 1)
+            return marked[0].Name;
+        var candidates = marked.Count > 1 ? marked : sources;
+        if (candidates.FirstOrDefault(f => f.Name == SourceFile) is { } named)
+            return named.Name;
+        if (candidates.Count == 1)
+            return candidates[0].Name;
+        problem = $"Cannot tell which file to run among {string.Join(", ", candidates.Select(f => f.Name))}: name it in entry.";
+        return null;
+    }
+
+    /// <summary>This language running a grader: its interpreter on the grader's <paramref name="entry"/> in the working
+    /// directory (<c>/box</c>), where the grader's and the student's files are.</summary>
+    public IReadOnlyList<string> GraderCommand(string boxDirectory, string entry, long memoryBytes) =>
+        [.. RunCommand(memoryBytes).Select(arg => arg == ScriptPath ? $"{boxDirectory}/{entry}" : arg)];
 
     public IReadOnlyList<string> RunCommand(long memoryBytes, IEnumerable<string>? extraArguments = null)
     {

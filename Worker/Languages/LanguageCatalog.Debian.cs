@@ -47,6 +47,7 @@ public static partial class LanguageCatalog
             Name = "Go",
             SourceFile = "main.go",
             Compile = [$"{root}/bin/go", "build", "-o", "main", "main.go"],
+            SourceExtensions = [".go"],
             CompileWith = [root, .. ExistingDirectories($"/usr/share/{Path.GetFileName(root)}")],
             Environment = new Dictionary<string, string>
             {
@@ -64,8 +65,13 @@ public static partial class LanguageCatalog
         Id = "ruby",
         Name = "Ruby",
         SourceFile = "main.rb",
+        Compile = ["/usr/bin/ruby", "-c", "main.rb"],
+        CompileOnlyChecks = true,
+        CompileWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
         Run = ["/usr/bin/ruby", $"{Language.ProgramDirectory}/main.rb"],
         RunWith = ["/usr/lib/ruby", $"{Multiarch}/ruby"],
+        SourceExtensions = [".rb"],
+        CompilesEntryOnly = true,
         // Ruby starts a timer thread.
         MinRunProcesses = 8,
         VersionCommand = ["/usr/bin/ruby", "--version"],
@@ -77,6 +83,10 @@ public static partial class LanguageCatalog
         Id = "php",
         Name = "PHP",
         SourceFile = "main.php",
+        Compile = ["/usr/bin/php", "-n", "-l", "main.php"],
+        CompileOnlyChecks = true,
+        SourceExtensions = [".php"],
+        CompilesEntryOnly = true,
         Run = ["/usr/bin/php", "-n", "-d", "memory_limit=-1", "-d", "date.timezone=UTC", "-d", "display_errors=stderr",
                $"{Language.ProgramDirectory}/main.php"],
         // Debian's PHP reads time zones from the system's database.
@@ -89,7 +99,13 @@ public static partial class LanguageCatalog
         Id = "lua",
         Name = "Lua",
         SourceFile = "main.lua",
+        // luac's parse-only mode, when Debian's liblua5.4-dev (or lua5.4's own luac) is there.
+        Compile = File.Exists("/usr/bin/luac5.4") ? ["/usr/bin/luac5.4", "-p", "main.lua"] : null,
+        CompileOnlyChecks = true,
         Run = ["/usr/bin/lua5.4", $"{Language.ProgramDirectory}/main.lua"],
+        SourceExtensions = [".lua"],
+        // Debian 12's luac 5.4.4 aborts (double free) when -p is given several files.
+        CompilesEntryOnly = true,
         VersionCommand = ["/usr/bin/lua5.4", "-v"],
     };
 
@@ -108,6 +124,7 @@ public static partial class LanguageCatalog
         SourceFile = "main.c",
         Compile = [$"{Llvm}/bin/clang", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"],
         CompileWith = ClangToolchain(),
+        SourceExtensions = CSources,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = [$"{Llvm}/bin/clang", "--version"],
@@ -121,6 +138,7 @@ public static partial class LanguageCatalog
         SourceFile = "main.cpp",
         Compile = [$"{Llvm}/bin/clang", "--driver-mode=g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cpp"],
         CompileWith = ClangToolchain(),
+        SourceExtensions = CppSources,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = [$"{Llvm}/bin/clang", "--version"],
@@ -146,6 +164,7 @@ public static partial class LanguageCatalog
         Name = "D (GDC)",
         SourceFile = "main.d",
         Compile = ["/usr/bin/gdc", "-O2", "-pipe", "-o", "main", "main.d"],
+        SourceExtensions = [".d"],
         CompileWith = [.. GnuToolchain, .. DRuntime, $"{Multiarch}/libz.so"],
         Run = NativeRun,
         RunWith = [.. NativeRuntime, .. DRuntime],
@@ -161,6 +180,7 @@ public static partial class LanguageCatalog
         Name = "Objective-C (GCC)",
         SourceFile = "main.m",
         Compile = ["/usr/bin/gcc", "-O2", "-pipe", "-o", "main", "main.m", "-lobjc"],
+        SourceExtensions = [".m"],
         CompileWith = [.. GnuToolchain, $"{Multiarch}/libobjc.so.4"],
         Run = NativeRun,
         RunWith = [.. NativeRuntime, $"{Multiarch}/libobjc.so.4"],
@@ -290,6 +310,7 @@ public static partial class LanguageCatalog
         Name = "C# (Mono)",
         SourceFile = "main.cs",
         Compile = ["/usr/bin/mono", $"{MonoLibrary}/mcs.exe", "-optimize+", "-out:main.exe", "main.cs"],
+        SourceExtensions = [".cs"],
         CompileWith = ["/usr/lib/mono", .. MonoRuntime],
         Run = ["/usr/bin/mono", $"{Language.ProgramDirectory}/main.exe"],
         RunWith = [MonoLibrary, "/usr/lib/mono/gac", .. MonoRuntime],

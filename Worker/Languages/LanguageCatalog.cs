@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Judge.Worker.Languages;
 
 /// <summary>
@@ -34,6 +36,13 @@ public static partial class LanguageCatalog
 
     private static readonly string[] NativeRun = [$"{Language.ProgramDirectory}/main"];
 
+    // Several files (docs/languages.md): which are sources, and what marks the one to run.
+    private static readonly string[] CSources = [".c"];
+    private static readonly string[] CppSources = [".cpp", ".cc", ".cxx"];
+    private static readonly Regex PythonMain = new(@"^if\s+__name__\s*==\s*['""]__main__['""]\s*:", RegexOptions.Multiline);
+    private static readonly Regex JavaMain = new(@"\bstatic\b[^;{}]*\bvoid\s+main\s*\(");
+    private static readonly Regex RustMain = new(@"\bfn\s+main\s*\(");
+
     public static IReadOnlyList<Language> ForThisHost(string? rustToolchain = null) =>
     [
         C(),
@@ -56,6 +65,7 @@ public static partial class LanguageCatalog
         SourceFile = "main.c",
         Compile = ["/usr/bin/gcc", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"],
         CompileWith = GnuToolchain,
+        SourceExtensions = CSources,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = ["/usr/bin/gcc", "--version"],
@@ -68,20 +78,27 @@ public static partial class LanguageCatalog
         SourceFile = "main.cpp",
         Compile = ["/usr/bin/g++", $"-std={standard}", "-O2", "-pipe", "-o", "main", "main.cpp"],
         CompileWith = GnuToolchain,
+        SourceExtensions = CppSources,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = ["/usr/bin/g++", "--version"],
     };
 
-    /// <summary>Debian's interpreter, not whatever python3 is first on the worker's PATH (pyenv and friends).</summary>
+    /// <summary>Debian's interpreter, not whatever python3 is first on the worker's PATH (pyenv and friends). The compile
+    /// step is a syntax check of every file (<see cref="PythonSyntaxCheck"/>).</summary>
     public static Language Python() => new()
     {
         Id = "python3",
         Name = "Python 3",
         SourceFile = "main.py",
+        Compile = ["/usr/bin/python3", "-B", "-c", PythonSyntaxCheck, "main.py"],
+        CompileOnlyChecks = true,
+        CompileWith = PythonLibraries(),
         Run = ["/usr/bin/python3", "-B", $"{Language.ProgramDirectory}/main.py"],
         RunWith = PythonLibraries(),
         Environment = new Dictionary<string, string> { ["PYTHONIOENCODING"] = "utf-8" },
+        SourceExtensions = [".py"],
+        EntryMarker = PythonMain,
         VersionCommand = ["/usr/bin/python3", "--version"],
     };
 
@@ -106,6 +123,9 @@ public static partial class LanguageCatalog
             Compile = [$"{javaHome}/bin/javac", "-J-Xmx512m", .. jvmFlags.Select(f => "-J" + f), "-encoding", "UTF-8", "-d", ".", "Main.java"],
             CompileWith = with,
             Run = [.. JvmRun(javaHome), "-cp", Language.ProgramDirectory, "Main"],
+            SourceExtensions = [".java"],
+            EntryMarker = JavaMain,
+            MainClass = "Main",
             OutOfMemoryExitCode = 3,
             OutOfMemoryMessage = "java.lang.OutOfMemoryError",
             RunWith = with,
@@ -129,7 +149,11 @@ public static partial class LanguageCatalog
         Id = "javascript",
         Name = "JavaScript (Node.js)",
         SourceFile = "main.js",
+        Compile = ["/usr/bin/node", "--check", "main.js"],
+        CompileOnlyChecks = true,
         Run = ["/usr/bin/node", $"{Language.ProgramDirectory}/main.js"],
+        SourceExtensions = [".js", ".mjs", ".cjs"],
+        CompilesEntryOnly = true,
         // V8 and libuv start a handful of threads of their own.
         MinRunProcesses = 32,
         VersionCommand = ["/usr/bin/node", "--version"],
@@ -148,6 +172,9 @@ public static partial class LanguageCatalog
             SourceFile = "main.rs",
             Compile = [$"{toolchain}/bin/rustc", "--edition=2021", "-O", "-C", "linker=/usr/bin/gcc", "-o", "main", "main.rs"],
             CompileWith = [$"{toolchain}/lib", "/usr/bin/gcc", .. GnuToolchain],
+            SourceExtensions = [".rs"],
+            CompilesEntryOnly = true,
+            EntryMarker = RustMain,
             Run = NativeRun,
             RunWith = NativeRuntime,
             VersionCommand = [$"{toolchain}/bin/rustc", "--version"],
@@ -180,7 +207,11 @@ public static partial class LanguageCatalog
         Id = "bash",
         Name = "Bash",
         SourceFile = "main.sh",
+        Compile = ["/usr/bin/bash", "-n", "main.sh"],
+        CompileOnlyChecks = true,
         Run = ["/usr/bin/bash", $"{Language.ProgramDirectory}/main.sh"],
+        SourceExtensions = [".sh"],
+        CompilesEntryOnly = true,
         VersionCommand = ["/usr/bin/bash", "--version"],
     };
 
@@ -189,12 +220,37 @@ public static partial class LanguageCatalog
         Id = "perl",
         Name = "Perl 5",
         SourceFile = "main.pl",
+        // perl -c runs BEGIN blocks and use statements: in the compile step's sandbox, like any compiler.
+        Compile = ["/usr/bin/perl", "-c", "main.pl"],
+        CompileOnlyChecks = true,
+        CompileWith = PerlLibraries(),
         Run = ["/usr/bin/perl", $"{Language.ProgramDirectory}/main.pl"],
         RunWith = PerlLibraries(),
+        SourceExtensions = [".pl", ".pm"],
+        CompilesEntryOnly = true,
         // The image has no locale data: without this every run warns "Setting locale failed".
         Environment = new Dictionary<string, string> { ["LANG"] = "C", ["LC_ALL"] = "C" },
         VersionCommand = ["/usr/bin/perl", "-e", "print \"$^V\\n\""],
     };
+
+    /// <summary>
+    /// What <c>python3 -m py_compile</c> checks (the files' compilation to bytecode), without writing bytecode and without
+    /// py_compile's imports, which cost about 90 ms of CPU per submission against about 11 ms for this (docs/benchmarks.md).
+    /// Python's own message for each file that does not compile; exit 1 if any.
+    /// </summary>
+    private const string PythonSyntaxCheck = """
+        import sys
+        failed = False
+        for name in sys.argv[1:]:
+            try:
+                with open(name, "rb") as source:
+                    compile(source.read(), name, "exec", dont_inherit=True)
+            except (SyntaxError, ValueError) as error:
+                import traceback
+                sys.stderr.write("".join(traceback.format_exception_only(error)))
+                failed = True
+        sys.exit(failed)
+        """;
 
     private static string[] PythonLibraries() =>
         ExistingDirectories(Directory.Exists("/usr/lib") ? Directory.GetDirectories("/usr/lib", "python3.*") : []);

@@ -23,7 +23,7 @@ public sealed class LanguagesAndHealthApiTests(ApiFixture fixture)
         var languages = await fixture.Client.GetFromJsonAsync<List<LanguageView>>("/api/v1/languages");
 
         Assert.Single(languages!, l => l.Id == "rust");
-        Assert.Contains(new LanguageView(ApiFixture.LiveLanguage, "Python 3", "3.11"), languages!);
+        Assert.Contains(new LanguageView(ApiFixture.LiveLanguage, "Python 3", "3.11", MultiFile: false, RunsGraders: false), languages!);
         Assert.DoesNotContain(languages!, l => l.Id == "pascal");
     }
 

@@ -59,9 +59,10 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
             }
             return null;
         });
-        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C, LanguageCatalog.Python());
+        // SQLite: an interpreted language with no syntax check, so nothing to compile (Python's compile step is its syntax check).
+        await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C, LanguageCatalog.Sqlite());
         var compiled = await worker.InsertSubmissionAsync("c", "int main(){}", tests: [("1\n", "1", 1)]);
-        var interpreted = await worker.InsertSubmissionAsync("python3", "print(input())", tests: [("1\n", "1", 1)]);
+        var interpreted = await worker.InsertSubmissionAsync("sqlite", "SELECT 1;", tests: [("1\n", "1", 1)]);
 
         await worker.JudgeAsync(compiled);
         await worker.JudgeAsync(interpreted);
