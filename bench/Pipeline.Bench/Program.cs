@@ -66,7 +66,7 @@ Console.WriteLine($"{"CPU ms per submission (per run), from /proc",-56}{"pipelin
 foreach (var ((part, inPipeline), (_, inSandboxOnly)) in pipelineCpu.PerSubmission().Zip(sandboxCpu.PerSubmission()))
     Console.WriteLine($"{"  " + part,-56}{inPipeline,9:F2}{inSandboxOnly,9:F2}");
 Console.WriteLine();
-Console.WriteLine($"pipeline / sandbox: {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80; python3 has no compile step, so one sandbox run per submission in both)");
+Console.WriteLine($"pipeline / sandbox: {pipeline.Rate / runOnly.Rate:F2}   (target >= 0.80; since 2026-12-06 python3 has a syntax check, so the pipeline makes two sandbox runs per submission against one)");
 return pipeline.Failed + runOnly.Failed == 0 ? 0 : 1;
 
 namespace Judge.Pipeline.Bench
