@@ -470,7 +470,7 @@ public static partial class LanguageCatalog
         Name = "Octave",
         SourceFile = "main.m",
         Run = ["/usr/bin/octave-cli", "--quiet", "--no-gui", "--no-history", "--no-init-file", "--no-site-file", $"{Language.ProgramDirectory}/main.m"],
-        RunWith = ["/usr/share/octave", $"{Multiarch}/octave", "/usr/lib/octave"],
+        RunWith = ["/usr/share/octave", $"{Multiarch}/octave"],
         VersionCommand = ["/usr/bin/octave-cli", "--version"],
     };
 
