@@ -10,6 +10,7 @@ set -euo pipefail
 packages=(
     gcc g++ libc6-dev python3 default-jdk-headless nodejs fp-compiler perl
     golang-go ruby php-cli lua5.4 clang gfortran gdc gobjc sqlite3 ocaml-nox gnucobol3 ghc sbcl node-typescript gprolog mono-mcs r-base-core kotlin
+    scala groovy clojure nasm octave erlang-base elixir
 )
 
 say() { echo "languages.sh: $*"; }

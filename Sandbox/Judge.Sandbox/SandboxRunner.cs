@@ -348,6 +348,8 @@ public sealed class SandboxRunner : ISandbox
         // CPU time accrues at most this fast, so sleeping remaining/cores can never overshoot the limit.
         double cores = Math.Min(Environment.ProcessorCount, limits.CpuCores ?? double.MaxValue);
         SandboxStatus? killedFor = null;
+        // Where the file size limit is above the output limit, the kernel does not stop a flood at the output limit: this does.
+        long? watchedOutput = limits.OutputBytes is { } outputCap && limits.FileSizeBytes > outputCap ? outputCap : null;
 
         int pidfd = Syscalls.PidfdOpen(pid);
         // The kill ends the init, which wakes the wait below like any other exit.
@@ -376,9 +378,12 @@ public sealed class SandboxRunner : ISandbox
                     if (timeout == Timeout.InfiniteTimeSpan || step < timeout)
                         timeout = step;
                 }
+                if (watchedOutput is not null && (timeout == Timeout.InfiniteTimeSpan || OutputWatchInterval < timeout))
+                    timeout = OutputWatchInterval;
                 int timeoutMs = timeout == Timeout.InfiniteTimeSpan ? -1 : Math.Max(1, (int)Math.Ceiling(timeout.TotalMilliseconds));
                 if (Syscalls.WaitReadable(pidfd, timeoutMs))
                     break;
+                if (watchedOutput is { } watched && OutputReached(run, watched)) { killedFor = SandboxStatus.OutputLimit; break; }
             }
             if (killedFor is not null)
                 cgroup.KillAll();
@@ -402,12 +407,17 @@ public sealed class SandboxRunner : ISandbox
         bool oom = cgroup.OomKilled();
         int? exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : null;
         int? signal = exitCode is null ? status & 0x7f : null;
-        bool outputFull = limits.OutputBytes is { } cap &&
-            ((run.StdoutFd >= 0 && Syscalls.FileSize(run.StdoutFd) >= cap) || (run.StderrFd >= 0 && Syscalls.FileSize(run.StderrFd) >= cap));
+        bool outputFull = limits.OutputBytes is { } cap && OutputReached(run, cap);
 
         SandboxStatus verdict = Classify(limits, killedFor, exitCode, signal, cpuMs, peak, oom, outputFull);
         return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal)));
     }
+
+    /// <summary>How often stdout and stderr are measured when the runner, not the file size limit, holds them to the output limit.</summary>
+    private static readonly TimeSpan OutputWatchInterval = TimeSpan.FromMilliseconds(20);
+
+    private static bool OutputReached(RunResources run, long cap) =>
+        (run.StdoutFd >= 0 && Syscalls.FileSize(run.StdoutFd) >= cap) || (run.StderrFd >= 0 && Syscalls.FileSize(run.StderrFd) >= cap);
 
     private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,
         long cpuMs, long peak, bool oom, bool outputFull)
@@ -444,8 +454,8 @@ public sealed class SandboxRunner : ISandbox
         const int cpu = 0, fsize = 1, stack = 3, core = 4, nofile = 7;
         const ulong infinity = ulong.MaxValue;
         var ops = new List<NativeSpawn.RlimitOp> { new() { Resource = core, Value = 0 } };
-        if (limits.OutputBytes is { } output)
-            ops.Add(new() { Resource = fsize, Value = (ulong)output });
+        if ((limits.FileSizeBytes ?? limits.OutputBytes) is { } fileSize)
+            ops.Add(new() { Resource = fsize, Value = (ulong)fileSize });
         ops.Add(new() { Resource = stack, Value = limits.StackBytes is { } s ? (ulong)s : infinity });
         if (limits.OpenFiles is { } files)
             ops.Add(new() { Resource = nofile, Value = (ulong)files });

@@ -91,8 +91,16 @@ public sealed record SandboxLimits
     /// <summary>Memory of the whole tree, swap excluded (no swap is allowed).</summary>
     public long? MemoryBytes { get; init; }
     public int? Processes { get; init; }
-    /// <summary>Largest file the program may write, stdout and stderr files included.</summary>
+    /// <summary>Largest file the program may write, stdout and stderr files included (unless <see cref="FileSizeBytes"/> says more).</summary>
     public long? OutputBytes { get; init; }
+    /// <summary>
+    /// Largest file the program may write (RLIMIT_FSIZE) when that must be more than <see cref="OutputBytes"/>: for a runtime
+    /// that sizes memory files of its own (the BEAM's JIT keeps its code in an 8 to 32 MiB memfd, which the file size limit
+    /// caps). stdout and stderr are then held to <see cref="OutputBytes"/> by the runner instead of the kernel: it watches their
+    /// size during the run and ends it as output-limit when one reaches the limit, so a flood may write a little more before it
+    /// is stopped (into memory charged to the run). Null: <see cref="OutputBytes"/>.
+    /// </summary>
+    public long? FileSizeBytes { get; init; }
     public long? StackBytes { get; init; }
     public int? OpenFiles { get; init; }
     public long? IoReadBytesPerSecond { get; init; }

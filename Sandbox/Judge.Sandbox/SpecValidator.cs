@@ -115,6 +115,8 @@ public static class SpecValidator
             throw Refuse("Limits.Processes", $"{processes} is outside 1..{MaxProcesses}");
         if (limits.OutputBytes is { } output && output < 1)
             throw Refuse("Limits.OutputBytes", $"{output} must be at least 1 byte");
+        if (limits.FileSizeBytes is { } fileSize && fileSize < (limits.OutputBytes ?? 1))
+            throw Refuse("Limits.FileSizeBytes", $"{fileSize} must be at least 1 byte and at least Limits.OutputBytes");
         if (limits.StackBytes is { } stack && stack < MinStackBytes)
             throw Refuse("Limits.StackBytes", $"{stack} bytes is below the minimum of 64 KiB");
         if (limits.OpenFiles is { } openFiles)

@@ -194,7 +194,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             Versions = languages.Select(l => l.Version).ToArray(),
             // Shown by the Judge0 surface's GET /languages/{id}; the commands are argv joined for reading, never run as a string.
             SourceFiles = languages.Select(l => l.Language.SourceFile).ToArray(),
-            CompileCommands = languages.Select(l => l.Language.Compile is null ? null : string.Join(' ', l.Language.Compile)).ToArray(),
+            CompileCommands = languages.Select(l => l.Language.Compile is null ? null
+                : string.Join(" && ", new[] { l.Language.Compile }.Concat(l.Language.ThenCompile).Select(step => string.Join(' ', step)))).ToArray(),
             RunCommands = languages.Select(l => string.Join(' ', l.Language.Run)).ToArray(),
             MultiFile = languages.Select(l => l.Language.SourceExtensions.Count > 0).ToArray(),
             RunsGraders = languages.Select(l => l.Language.RunsGraders).ToArray(),

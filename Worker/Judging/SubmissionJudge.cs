@@ -134,16 +134,16 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 return new Compilation(volume, null, volume.UsedBytes);
             using var span = WorkerTelemetry.Source.StartActivity($"compile {name}");
 
-            using var result = await sandbox.RunAsync(new SandboxSpec
+            // Each step in a sandbox of its own, the next only after one that succeeded; the last one run speaks for all.
+            var result = await CompileStepAsync(language, language.Compile, volume, cancellationToken);
+            foreach (var step in language.ThenCompile)
             {
-                Command = language.Compile,
-                With = language.CompileWith,
-                WorkDir = volume.HostPath,
-                Environment = EnvironmentFor(language),
-                Limits = options.CompileLimits.ToSandbox(),
-                Stdin = NoInput,
-                CaptureOutput = true,
-            }, cancellationToken);
+                if (result.Status != SandboxStatus.Ok)
+                    break;
+                result.Dispose();
+                result = await CompileStepAsync(language, step, volume, cancellationToken);
+            }
+            using var last = result;
             var output = CompilerOutput(result);
             return result.Status == SandboxStatus.Ok
                 ? new Compilation(volume, language.CompileOnlyChecks ? null : output, volume.UsedBytes)
@@ -155,6 +155,18 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             throw;
         }
     }
+
+    private Task<SandboxResult> CompileStepAsync(Language language, IReadOnlyList<string> command, SandboxVolume volume, CancellationToken cancellationToken) =>
+        sandbox.RunAsync(new SandboxSpec
+        {
+            Command = command,
+            With = language.CompileWith,
+            WorkDir = volume.HostPath,
+            Environment = EnvironmentFor(language),
+            Limits = options.CompileLimits.ToSandbox(minFileSizeBytes: language.MinFileSizeBytes),
+            Stdin = NoInput,
+            CaptureOutput = true,
+        }, cancellationToken);
 
     // Runs without input still get one: no stdin would be the worker's own.
     private static readonly SandboxInput NoInput = SandboxInput.FromBytes(ReadOnlyMemory<byte>.Empty);
@@ -176,7 +188,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var runOptions = submission.Options ?? RunOptions.Default;
         // The program's files are memory the run can read without being charged for it: its limit makes room for them,
         // so that a constant table in the binary counts like memory the program allocates.
-        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses, language.RunOpenFiles);
+        var sandboxLimits = limits.ToSandbox(language.RunMemoryOverheadBytes - program.ProgramBytes, language.MinRunProcesses, language.RunOpenFiles, language.MinFileSizeBytes);
         if (runOptions.StackKb is { } stackKb)
             sandboxLimits = sandboxLimits with { StackBytes = stackKb * 1024 };
         if (sandboxLimits.MemoryBytes < SpecValidator.MinMemoryBytes)
@@ -263,7 +275,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 WorkDir = box.HostPath,
                 Binds = [new BindMount(checker.Volume.HostPath, Language.ProgramDirectory)],
                 Environment = EnvironmentFor(language),
-                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles),
+                Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles, language.MinFileSizeBytes),
                 Stdin = SandboxInput.FromOutput(output),
                 CaptureOutput = true,
             }, cancellationToken);

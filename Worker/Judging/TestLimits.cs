@@ -41,13 +41,14 @@ public sealed record TestLimits
     public long MemoryBytes => MemoryKb * 1024;
     public long OutputBytes => OutputKb * 1024;
 
-    public SandboxLimits ToSandbox(long extraMemoryBytes = 0, int minProcesses = 1, int openFiles = DefaultOpenFiles) => new()
+    public SandboxLimits ToSandbox(long extraMemoryBytes = 0, int minProcesses = 1, int openFiles = DefaultOpenFiles, long minFileSizeBytes = 0) => new()
     {
         CpuTime = TimeSpan.FromMilliseconds(CpuTimeMs),
         WallTime = TimeSpan.FromMilliseconds(WallTimeMs),
         MemoryBytes = MemoryBytes + extraMemoryBytes,
         Processes = Math.Max(Processes, minProcesses),
         OutputBytes = OutputBytes,
+        FileSizeBytes = minFileSizeBytes > OutputBytes ? minFileSizeBytes : null,
         // Deep recursion is normal in judged programs: the stack may use all of the memory limit.
         StackBytes = MemoryBytes,
         OpenFiles = openFiles,

@@ -27,6 +27,10 @@ public sealed record Language
     /// <summary>Run with cwd <c>/box</c> = the compile directory. Null: nothing to compile.</summary>
     public IReadOnlyList<string>? Compile { get; init; }
 
+    /// <summary>Further steps of the compile, each a fixed argv run like <see cref="Compile"/> (same image files, directory and
+    /// limits) once the step before it succeeded: for a toolchain of two programs (NASM, then ld), instead of a shell.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> ThenCompile { get; init; } = [];
+
     /// <summary>Run with a fresh empty <c>/box</c> as cwd and the compile directory at <see cref="ProgramDirectory"/>.</summary>
     public required IReadOnlyList<string> Run { get; init; }
 
@@ -57,6 +61,11 @@ public sealed record Language
 
     /// <summary>The least number of tasks (threads count) a run gets, for runtimes that start threads of their own.</summary>
     public int MinRunProcesses { get; init; } = 1;
+
+    /// <summary>The file size limit the runtime needs whatever the output limit: the BEAM's JIT keeps its code in a memory
+    /// file of 8 MiB and more, which the file size limit caps. Above the output limit, the sandbox holds stdout and stderr
+    /// to the output limit itself (<see cref="SandboxLimits.FileSizeBytes"/>). 0: the output limit is the file size limit.</summary>
+    public long MinFileSizeBytes { get; init; }
 
     /// <summary>Open files per process in a run: R refuses to start below about 170 (it sizes its table of loadable libraries by it).</summary>
     public int RunOpenFiles { get; init; } = Judging.TestLimits.DefaultOpenFiles;

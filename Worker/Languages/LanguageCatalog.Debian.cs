@@ -28,6 +28,13 @@ public static partial class LanguageCatalog
         CSharp(),
         R(),
         .. Kotlin(),
+        .. Scala(),
+        .. Groovy(),
+        .. Clojure(),
+        Nasm(),
+        Octave(),
+        .. Erlang(),
+        .. Elixir(),
     ];
 
     /// <summary>
@@ -379,4 +386,196 @@ public static partial class LanguageCatalog
     /// <summary>Kotlin's jars, named one by one: each is a link into /usr/share/java (sometimes through a second
     /// link), and a named path brings every link on its way and its target, where a directory's links stay dangling.</summary>
     private static string[] KotlinJars() => Directory.GetFiles(KotlinLib, "*.jar");
+
+    private const string JavaLibraries = "/usr/share/java";
+
+    /// <summary>A JVM language's run: Java's flags, heap cap at the limit, 192 MiB on top and 64 threads.</summary>
+    private static Language OnTheJvm(Language language) => language with
+    {
+        OutOfMemoryExitCode = 3,
+        OutOfMemoryMessage = "java.lang.OutOfMemoryError",
+        RunMemoryOverheadBytes = 192L << 20,
+        MinRunProcesses = 64,
+    };
+
+    /// <summary>
+    /// Debian's Scala 2.11 compiler (what its scalac script runs: scala.tools.nsc.Main with the JDK's classes) and a run of
+    /// <c>Main</c> with the Scala library on the class path. The jars are named by their real files in /usr/share/java.
+    /// </summary>
+    public static IEnumerable<Language> Scala()
+    {
+        var javaHome = JavaHome();
+        var library = ResolveLinks($"{JavaLibraries}/scala-library.jar");
+        if (javaHome is null || library is null)
+            yield break;
+        string[] jars = [.. new[] { "scala-compiler.jar", "scala-reflect.jar", "scala-xml.jar" }
+            .Select(jar => ResolveLinks($"{JavaLibraries}/{jar}")).OfType<string>(), library];
+        string[] compiler = [$"{javaHome}/bin/java", "-Xmx512m", .. JvmFlags, "-Dscala.usejavacp=true",
+            "-cp", string.Join(':', jars), "scala.tools.nsc.Main"];
+        yield return OnTheJvm(new Language
+        {
+            Id = "scala",
+            Name = "Scala",
+            SourceFile = "Main.scala",
+            Compile = [.. compiler, "-d", ".", "Main.scala"],
+            CompileWith = [.. JvmFiles(javaHome), .. jars],
+            Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{library}", "Main"],
+            RunWith = [.. JvmFiles(javaHome), library],
+            VersionCommand = [.. compiler, "-version"],
+        });
+    }
+
+    /// <summary>Groovy compiled ahead (groovyc's FileSystemCompiler, as Judge0 does) to the script's class <c>main</c>, run with
+    /// Groovy's runtime (groovy-all) on the class path.</summary>
+    public static IEnumerable<Language> Groovy()
+    {
+        var javaHome = JavaHome();
+        var groovy = ResolveLinks($"{JavaLibraries}/groovy-all.jar");
+        if (javaHome is null || groovy is null)
+            yield break;
+        yield return OnTheJvm(new Language
+        {
+            Id = "groovy",
+            Name = "Groovy",
+            SourceFile = "main.groovy",
+            Compile = [$"{javaHome}/bin/java", "-Xmx512m", .. JvmFlags, "-cp", groovy, "org.codehaus.groovy.tools.FileSystemCompiler", "-d", ".", "main.groovy"],
+            CompileWith = [.. JvmFiles(javaHome), groovy],
+            Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{groovy}", "main"],
+            RunWith = [.. JvmFiles(javaHome), groovy],
+            VersionCommand = [$"{javaHome}/bin/java", "-cp", groovy, "groovy.ui.GroovyMain", "--version"],
+        });
+    }
+
+    /// <summary>Clojure runs the source as a script (clojure.main, as Judge0 and Debian's clojure script do): no compile
+    /// step. Its jar's manifest names spec.alpha and core.specs.alpha by links under /usr/share/maven-repo; the class path
+    /// names their real files instead.</summary>
+    public static IEnumerable<Language> Clojure()
+    {
+        var javaHome = JavaHome();
+        var clojure = ResolveLinks($"{JavaLibraries}/clojure.jar");
+        if (javaHome is null || clojure is null)
+            yield break;
+        string[] jars = [clojure, .. new[] { "spec.alpha.jar", "core.specs.alpha.jar" }.Select(jar => ResolveLinks($"{JavaLibraries}/{jar}")).OfType<string>()];
+        var classPath = string.Join(':', jars);
+        yield return OnTheJvm(new Language
+        {
+            Id = "clojure",
+            Name = "Clojure",
+            SourceFile = "main.clj",
+            Run = [.. JvmRun(javaHome), "-cp", classPath, "clojure.main", $"{Language.ProgramDirectory}/main.clj"],
+            RunWith = [.. JvmFiles(javaHome), .. jars],
+            VersionCommand = [$"{javaHome}/bin/java", "-cp", classPath, "clojure.main", "-e", "(println (clojure-version))"],
+        });
+    }
+
+    /// <summary>
+    /// NASM, then GNU ld, as Judge0's nasmld script does, as two fixed steps. The program is a static executable with its
+    /// own <c>_start</c> (no libc), so a run needs nothing in its image.
+    /// </summary>
+    public static Language Nasm() => new()
+    {
+        Id = "nasm",
+        Name = "Assembly (NASM)",
+        SourceFile = "main.asm",
+        Compile = ["/usr/bin/nasm", "-f", "elf64", "-o", "main.o", "main.asm"],
+        ThenCompile = [["/usr/bin/ld", "-o", "main", "main.o"]],
+        CompileWith = ["/usr/bin/nasm", "/usr/bin/ld"],
+        Run = NativeRun,
+        VersionCommand = ["/usr/bin/nasm", "-v"],
+    };
+
+    /// <summary>octave-cli on the script, as Judge0 runs it, without the user's or the site's start-up files.</summary>
+    public static Language Octave() => new()
+    {
+        Id = "octave",
+        Name = "Octave",
+        SourceFile = "main.m",
+        Run = ["/usr/bin/octave-cli", "--quiet", "--no-gui", "--no-history", "--no-init-file", "--no-site-file", $"{Language.ProgramDirectory}/main.m"],
+        RunWith = ["/usr/share/octave", $"{Multiarch}/octave"],
+        VersionCommand = ["/usr/bin/octave-cli", "--version"],
+    };
+
+    private const string ErlangRoot = "/usr/lib/erlang";
+
+    /// <summary>The BEAM's own launcher (erlexec), with the environment Debian's erl script gives it.</summary>
+    private static (string Erts, Dictionary<string, string> Environment)? Beam()
+    {
+        var erts = Directory.Exists(ErlangRoot) ? Directory.GetDirectories(ErlangRoot, "erts-*").Order().LastOrDefault() : null;
+        if (erts is null)
+            return null;
+        return (erts, new Dictionary<string, string>
+        {
+            ["ROOTDIR"] = ErlangRoot, ["BINDIR"] = $"{erts}/bin", ["EMU"] = "beam", ["PROGNAME"] = "erl",
+            // No erl_crash.dump in the program's directory when the BEAM dies (out of memory, an uncaught error at boot).
+            ["ERL_CRASH_DUMP_SECONDS"] = "0",
+        });
+    }
+
+    /// <summary>
+    /// One scheduler of each kind that never spins waiting for work (spinning would be CPU time charged to the program),
+    /// so a BEAM starts 9 threads whatever the host's cores.
+    /// </summary>
+    private static readonly string[] BeamFlags = ["+S", "1", "+SDcpu", "1", "+SDio", "1", "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none"];
+
+    /// <summary>
+    /// What the BEAM needs beyond the defaults. OTP 25's JIT keeps its code in memory files (memfd + ftruncate) of 8 MiB,
+    /// then 16 and more as code is loaded, and the file size limit caps them: below it the BEAM dies of SIGXFSZ at
+    /// start-up. So its runs may write files up to 256 MiB while stdout and stderr stay held to the output limit.
+    /// </summary>
+    private static Language OnTheBeam(Language language) => language with
+    {
+        MinFileSizeBytes = 256L << 20,
+        MinRunProcesses = 16,
+    };
+
+    /// <summary>
+    /// Erlang as Judge0 runs it: an escript (<c>main(Args)</c>, no module needed), whose first line escript skips, so Judge0
+    /// puts a line before the source. The compile step does the same in two fixed steps: a constant Erlang expression writes
+    /// main.escript ("#!" and the file named after -extra), then escript checks it (<c>escript -s</c>: a syntax or semantic
+    /// error is CE). A run is what the escript program would start. Line numbers in messages count the added line.
+    /// </summary>
+    public static IEnumerable<Language> Erlang()
+    {
+        if (Beam() is not var (erts, environment))
+            yield break;
+        string[] erlexec = [$"{erts}/bin/erlexec", .. BeamFlags, "-noshell"];
+        yield return OnTheBeam(new Language
+        {
+            Id = "erlang",
+            Name = "Erlang (OTP)",
+            SourceFile = "main.erl",
+            Compile = [.. erlexec, "-eval",
+                "[Source] = init:get_plain_arguments(), {ok, Code} = file:read_file(Source), ok = file:write_file(\"main.escript\", [\"#!\\n\", Code]), halt().",
+                "-extra", "main.erl"],
+            ThenCompile = [[.. erlexec, "-run", "escript", "start", "s", "-extra", "main.escript"]],
+            CompileWith = [ErlangRoot],
+            Run = [.. erlexec, "+B", "-boot", "start_clean", "-run", "escript", "start", "-extra", $"{Language.ProgramDirectory}/main.escript"],
+            RunWith = [ErlangRoot],
+            Environment = environment,
+            VersionCommand = ["/usr/bin/erl", "-noshell", "-eval",
+                "{ok, V} = file:read_file(filename:join([code:root_dir(), \"releases\", erlang:system_info(otp_release), \"OTP_VERSION\"])), io:put_chars(V), halt()."],
+        });
+    }
+
+    private const string ElixirRoot = "/usr/lib/elixir";
+
+    /// <summary>Elixir runs the source as a script (<c>elixir main.exs</c>, as Judge0): the BEAM started as Debian's elixir
+    /// script starts it, with Elixir's applications on the code path. No compile step.</summary>
+    public static IEnumerable<Language> Elixir()
+    {
+        if (Beam() is not var (erts, environment) || !Directory.Exists($"{ElixirRoot}/lib"))
+            yield break;
+        string[] codePath = [.. Directory.GetDirectories($"{ElixirRoot}/lib").Order().Select(app => $"{app}/ebin").Where(Directory.Exists)];
+        yield return OnTheBeam(new Language
+        {
+            Id = "elixir",
+            Name = "Elixir",
+            SourceFile = "main.exs",
+            Run = [$"{erts}/bin/erlexec", .. BeamFlags, "-pa", .. codePath, "-noshell", "-s", "elixir", "start_cli",
+                "-extra", $"{Language.ProgramDirectory}/main.exs"],
+            RunWith = [ErlangRoot, ElixirRoot],
+            Environment = environment,
+            VersionCommand = ["/usr/bin/elixir", "-e", "IO.puts(System.version())"],
+        });
+    }
 }

@@ -39,12 +39,16 @@ public sealed class LanguageDetector(ILogger<LanguageDetector> logger)
     {
         missing = null;
         var compile = language.Compile is null ? null : Resolve(language.Compile, ref missing);
+        var thenCompile = new List<IReadOnlyList<string>>();
+        foreach (var step in language.ThenCompile)
+            thenCompile.Add(Resolve(step, ref missing));
         var run = Resolve(language.Run, ref missing);
         // The version command keeps its own name: gcc reports itself by the name it was run as.
         Resolve(language.VersionCommand, ref missing);
         return language with
         {
             Compile = compile,
+            ThenCompile = thenCompile,
             Run = run,
             // Optional pieces (a library this distribution does not ship) are dropped rather than failing the image.
             CompileWith = language.CompileWith.Where(Exists).ToArray(),

@@ -14,6 +14,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
         // Installed by scripts/languages.sh, which make test runs first.
         "perl", "go", "ruby", "php", "lua", "c-clang", "cpp-clang", "fortran", "d", "objective-c", "sqlite",
         "ocaml", "cobol", "haskell", "common-lisp", "typescript", "prolog", "csharp", "r", "kotlin",
+        "scala", "groovy", "clojure", "nasm", "octave", "erlang", "elixir",
     ];
 
     private static readonly TestCase[] SumTests = [new("1 2\n", "3\n"), new("40 2\n", "42\n")];
@@ -74,7 +75,7 @@ public sealed class LanguageVerdictTests(StackFixture fixture, ITestOutputHelper
     }
 
     /// <summary>Interpreted languages without a syntax check (docs/languages.md): a program that cannot be parsed is RE.</summary>
-    private static readonly HashSet<string> Unchecked = ["sqlite", "common-lisp", "r"];
+    private static readonly HashSet<string> Unchecked = ["sqlite", "common-lisp", "r", "clojure", "octave", "elixir"];
 
     /// <summary>
     /// MLE must come from the memory limit, whatever the host's speed: how much CPU a runtime spends per byte it

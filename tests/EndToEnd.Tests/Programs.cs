@@ -25,6 +25,9 @@ public static class Programs
     /// <summary>The JVM needs more time to start, and its heap (capped at the memory limit) should hold a real program.</summary>
     public static readonly Limits ForJava = new(CpuTimeMs: 2000, WallTimeMs: 6000, MemoryKb: 256 * 1024, OutputKb: 1024);
 
+    /// <summary>Clojure loads its core at every start (about 0.7 s of CPU here): twice that on a slower host must not be TLE.</summary>
+    public static readonly Limits ForClojure = ForJava with { CpuTimeMs = 3000, WallTimeMs = 9000 };
+
     public static readonly IReadOnlyDictionary<string, LanguagePrograms> All = new LanguagePrograms[]
     {
         C("c"),
@@ -220,7 +223,124 @@ public static class Programs
             EndlessLoop: "fun main() { var n = 0L; while (true) { n++; if (n == -1L) println(n) } }\n",
             MemoryHog: "fun main() { val blocks = ArrayList<ByteArray>(); while (true) { val b = ByteArray(1 shl 20); b.fill(1); blocks.add(b) } }\n",
             OutputFlood: "fun main() { while (true) println(\"flood flood flood flood flood flood flood flood\") }\n"),
+        new("scala", ForJava,
+            Correct: "object Main {\n  def main(args: Array[String]): Unit = {\n    val Array(a, b) = scala.io.StdIn.readLine().trim.split(\" \").map(_.toLong)\n    println(a + b)\n  }\n}\n",
+            Wrong: "object Main {\n  def main(args: Array[String]): Unit = {\n    val Array(a, b) = scala.io.StdIn.readLine().trim.split(\" \").map(_.toLong)\n    println(a + b + 1)\n  }\n}\n",
+            CompileError: "object Main { def main(args: Array[String]): Unit = { val x: Int = \"three\" } }\n",
+            Crash: "object Main { def main(args: Array[String]): Unit = { throw new IllegalStateException(\"crash\") } }\n",
+            EndlessLoop: "object Main { def main(args: Array[String]): Unit = { var n = 0L; while (true) { n += 1; if (n == -1L) println(n) } } }\n",
+            MemoryHog: "object Main { def main(args: Array[String]): Unit = { val blocks = new java.util.ArrayList[Array[Byte]](); while (true) { val b = new Array[Byte](1 << 20); java.util.Arrays.fill(b, 1.toByte); blocks.add(b) } } }\n",
+            OutputFlood: "object Main { def main(args: Array[String]): Unit = { while (true) println(\"flood flood flood flood flood flood flood flood\") } }\n"),
+        // Groovy is dynamically typed: assigning a string to an int fails at run time, so its CE is a syntax error.
+        new("groovy", ForJava,
+            Correct: "def (a, b) = System.in.newReader().readLine().trim().split(\" \").collect { it as long }\nprintln(a + b)\n",
+            Wrong: "def (a, b) = System.in.newReader().readLine().trim().split(\" \").collect { it as long }\nprintln(a + b + 1)\n",
+            CompileError: "def main( {\n",
+            Crash: "throw new IllegalStateException(\"crash\")\n",
+            EndlessLoop: "long n = 0\nwhile (true) { n++; if (n == -1) println(n) }\n",
+            MemoryHog: "def blocks = []\nwhile (true) { byte[] b = new byte[1 << 20]; java.util.Arrays.fill(b, (byte) 1); blocks << b }\n",
+            OutputFlood: "while (true) println(\"flood flood flood flood flood flood flood flood\")\n"),
+        new("clojure", ForClojure,
+            Correct: "(let [[a b] (map #(Long/parseLong %) (clojure.string/split (clojure.string/trim (read-line)) #\" \"))] (println (+ a b)))\n",
+            Wrong: "(let [[a b] (map #(Long/parseLong %) (clojure.string/split (clojure.string/trim (read-line)) #\" \"))] (println (+ a b 1)))\n",
+            CompileError: "(defn f [x] (+ x 1)\n",
+            Crash: "(throw (IllegalStateException. \"crash\"))\n",
+            EndlessLoop: "(loop [n 0] (recur (inc n)))\n",
+            MemoryHog: "(loop [blocks []] (recur (conj blocks (byte-array (bit-shift-left 1 20) (byte 1)))))\n",
+            OutputFlood: "(while true (println \"flood flood flood flood flood flood flood flood\"))\n"),
+        // mmap(1 MiB, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE) until it fails: the pages are touched as they are mapped.
+        new("nasm", Small,
+            Correct: Nasm(sumExtra: ""),
+            Wrong: Nasm(sumExtra: "    inc rax\n"),
+            CompileError: "global _start\n_start:\n    movv rax, 1\n",
+            Crash: "global _start\n_start:\n    mov qword [0], 1\n",
+            EndlessLoop: "global _start\n_start:\n    jmp _start\n",
+            MemoryHog: "global _start\n_start:\n    mov rax, 9\n    xor rdi, rdi\n    mov rsi, 1048576\n    mov rdx, 3\n    mov r10, 0x8022\n    mov r8, -1\n    xor r9, r9\n    syscall\n    cmp rax, -4096\n    jb _start\n    mov rax, 60\n    mov rdi, 3\n    syscall\n",
+            OutputFlood: "section .data\nline: db \"flood flood flood flood flood flood flood flood\", 10\nsection .text\nglobal _start\n_start:\n    mov rax, 1\n    mov rdi, 1\n    mov rsi, line\n    mov rdx, 48\n    syscall\n    jmp _start\n"),
+        new("octave", Small,
+            Correct: "x = scanf(\"%d\", 2);\nprintf(\"%d\\n\", x(1) + x(2));\n",
+            Wrong: "x = scanf(\"%d\", 2);\nprintf(\"%d\\n\", x(1) + x(2) + 1);\n",
+            CompileError: "x = (1 + ;\n",
+            Crash: "error(\"crash\");\n",
+            EndlessLoop: "n = 0;\nwhile true\n  n = n + 1;\nend\n",
+            MemoryHog: "c = {};\nwhile true\n  c{end + 1} = ones(1, 131072);\nend\n",
+            OutputFlood: "while true\n  printf(\"flood flood flood flood flood flood flood flood\\n\");\nend\n"),
+        // An escript, as Judge0 runs Erlang: main/1 and no module.
+        new("erlang", Small,
+            Correct: "main(_) ->\n    {ok, [A, B]} = io:fread(\"\", \"~d ~d\"),\n    io:format(\"~p~n\", [A + B]).\n",
+            Wrong: "main(_) ->\n    {ok, [A, B]} = io:fread(\"\", \"~d ~d\"),\n    io:format(\"~p~n\", [A + B + 1]).\n",
+            CompileError: "main(_) ->\n    X = .\n",
+            Crash: "main(_) ->\n    erlang:error(crash).\n",
+            EndlessLoop: "main(_) -> loop(0).\nloop(N) -> loop(N + 1).\n",
+            MemoryHog: "main(_) -> hog([]).\nhog(Blocks) -> hog([binary:copy(<<1>>, 1048576) | Blocks]).\n",
+            OutputFlood: "main(_) -> flood().\nflood() -> io:format(\"flood flood flood flood flood flood flood flood~n\"), flood().\n"),
+        new("elixir", Small,
+            Correct: "[a, b] = IO.read(:stdio, :line) |> String.split() |> Enum.map(&String.to_integer/1)\nIO.puts(a + b)\n",
+            Wrong: "[a, b] = IO.read(:stdio, :line) |> String.split() |> Enum.map(&String.to_integer/1)\nIO.puts(a + b + 1)\n",
+            CompileError: "defmodule M do\n  def f(, do: 1\nend\n",
+            Crash: "raise \"crash\"\n",
+            EndlessLoop: "defmodule L do\n  def loop(n), do: loop(n + 1)\nend\nL.loop(0)\n",
+            MemoryHog: "defmodule H do\n  def hog(blocks), do: hog([:binary.copy(<<1>>, 1_048_576) | blocks])\nend\nH.hog([])\n",
+            OutputFlood: "defmodule F do\n  def flood do\n    IO.puts(\"flood flood flood flood flood flood flood flood\")\n    flood()\n  end\nend\nF.flood()\n"),
     }.ToDictionary(p => p.Language);
+
+    /// <summary>A+B in NASM with Linux system calls and no libc: read, add the numbers in the input, print the sum.</summary>
+    private static string Nasm(string sumExtra) => """
+        section .bss
+        buf: resb 256
+        out: resb 32
+        section .text
+        global _start
+        _start:
+            mov rax, 0
+            mov rdi, 0
+            mov rsi, buf
+            mov rdx, 256
+            syscall
+            mov rcx, rax
+            xor rsi, rsi
+            xor r8, r8
+            xor rax, rax
+        scan:
+            cmp rsi, rcx
+            jge done
+            movzx rdx, byte [buf + rsi]
+            inc rsi
+            sub rdx, '0'
+            cmp rdx, 9
+            ja separator
+            imul rax, rax, 10
+            add rax, rdx
+            jmp scan
+        separator:
+            add r8, rax
+            xor rax, rax
+            jmp scan
+        done:
+            add rax, r8
+
+        """ + sumExtra + """
+            lea rsi, [out + 31]
+            mov byte [rsi], 10
+            mov rbx, 10
+        digit:
+            xor rdx, rdx
+            div rbx
+            add dl, '0'
+            dec rsi
+            mov [rsi], dl
+            test rax, rax
+            jnz digit
+            mov rax, 1
+            mov rdi, 1
+            lea rdx, [out + 32]
+            sub rdx, rsi
+            syscall
+            mov rax, 60
+            xor rdi, rdi
+            syscall
+
+        """;
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
         Correct: header + "#include <stdio.h>\nint main(void) { long a, b; if (scanf(\"%ld %ld\", &a, &b) != 2) return 1; printf(\"%ld\\n\", a + b); return 0; }\n",

@@ -48,6 +48,16 @@ public class LimitsAndLanguagesTests
     }
 
     [Fact]
+    public void A_runtime_that_needs_a_larger_file_size_limit_gets_it_and_keeps_its_output_limit()
+    {
+        var sandbox = Defaults.ToSandbox(minFileSizeBytes: 256L << 20);
+        Assert.Equal(256L << 20, sandbox.FileSizeBytes);
+        Assert.Equal(65536L * 1024, sandbox.OutputBytes);
+        Assert.Null(Defaults.ToSandbox().FileSizeBytes);
+        Assert.Null(Defaults.ToSandbox(minFileSizeBytes: 1 << 20).FileSizeBytes);
+    }
+
+    [Fact]
     public void A_submission_with_no_tests_is_a_plain_run_of_its_stdin()
     {
         var claimed = new ClaimedSubmission(Guid.NewGuid(), "c", "src", "input", null, null, null, null, []);

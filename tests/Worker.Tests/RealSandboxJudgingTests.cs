@@ -60,6 +60,36 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_compile_of_two_steps_that_fails_in_the_second_is_a_compile_error_with_that_steps_output()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        // nasm assembles it; ld finds nothing called "missing".
+        var id = await worker.InsertSubmissionAsync("nasm", "extern missing\nglobal _start\n_start:\n    call missing\n", tests: [("", "", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.Equal("CE", submission.Verdict);
+        Assert.Contains("undefined reference to `missing'", submission.CompileOutput);
+    }
+
+    /// <summary>The BEAM's JIT sizes an 8 MiB memory file at start-up: under a 4 KiB output limit that was SIGXFSZ (OLE)
+    /// before the program ran. The output limit still holds for what the program writes.</summary>
+    [Theory]
+    [InlineData("main(_) -> io:format(\"3~n\").\n", "AC")]
+    [InlineData("main(_) -> io:format(\"~s~n\", [lists:duplicate(8192, $x)]), io:format(\"3~n\").\n", "OLE")]
+    public async Task Erlang_runs_under_a_small_output_limit_which_still_holds_for_its_output(string source, string verdict)
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var id = await worker.InsertSubmissionAsync("erlang", source, limits: new LimitsRequest(OutputKb: 4), tests: [("", "3\n", 1)]);
+
+        await worker.JudgeAsync(id);
+
+        var submission = await worker.SubmissionAsync(id);
+        Assert.True(verdict == submission.Verdict, $"expected {verdict}, got {submission.Verdict}: {submission.Message} {submission.CompileOutput}");
+    }
+
+    [Fact]
     public async Task Java_using_most_of_its_memory_limit_is_not_a_memory_limit()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);

@@ -156,6 +156,8 @@ public sealed class SpecValidatorTests : IDisposable
     public void Zero_or_negative_sizes_are_refused()
     {
         AssertRefused(WithLimits(new() { OutputBytes = 0 }), "Limits.OutputBytes", "at least 1 byte");
+        AssertRefused(WithLimits(new() { FileSizeBytes = 0 }), "Limits.FileSizeBytes", "at least 1 byte");
+        AssertRefused(WithLimits(new() { OutputBytes = 2 << 20, FileSizeBytes = 1 << 20 }), "Limits.FileSizeBytes", "at least Limits.OutputBytes");
         AssertRefused(WithLimits(new() { StackBytes = 4096 }), "Limits.StackBytes", "below the minimum of 64 KiB");
         AssertRefused(WithLimits(new() { IoReadBytesPerSecond = 0 }), "Limits.IoReadBytesPerSecond", "must be positive");
         AssertRefused(WithLimits(new() { IoWriteBytesPerSecond = -5 }), "Limits.IoWriteBytesPerSecond", "must be positive");

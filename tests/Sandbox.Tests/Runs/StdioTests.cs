@@ -56,6 +56,44 @@ public sealed class StdioTests(SandboxFixture sandbox)
         Assert.InRange(result.Stdout!.Length, 1, limit);
     }
 
+    /// <summary>The BEAM's case: its JIT sizes a memory file of its own (ftruncate) far past a small output limit.</summary>
+    [Theory]
+    [InlineData(null, SandboxStatus.OutputLimit)]
+    [InlineData(64L << 20, SandboxStatus.Ok)]
+    public void A_memory_file_past_the_output_limit_needs_a_larger_file_size_limit(long? fileSizeBytes, SandboxStatus expected)
+    {
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            Command = [sandbox.CompileC(Programs.SizesMemoryFile)],
+            Limits = Limits with { OutputBytes = 64 << 10, FileSizeBytes = fileSizeBytes },
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(expected, result);
+        if (expected == SandboxStatus.Ok)
+            Assert.Equal("sized 16 MiB\n", ReadAll(result.Stdout!));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void With_a_larger_file_size_limit_output_past_the_output_limit_still_ends_the_run_at_once_as_output_limit(int fd)
+    {
+        const long limit = 64 << 10;
+
+        using var result = sandbox.Runner.Run(new SandboxSpec
+        {
+            // Writes four times the limit, then waits: only the runner's watch can end it before the wall time.
+            Command = [sandbox.CompileC(Programs.WritesThenWaits), fd.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Limits = Limits with { OutputBytes = limit, FileSizeBytes = 64L << 20, WallTime = TimeSpan.FromSeconds(60) },
+            CaptureOutput = true,
+        });
+
+        ResultAssert.Status(SandboxStatus.OutputLimit, result);
+        Assert.InRange(fd == 1 ? result.Stdout!.Length : result.Stderr!.Length, limit, 4 * limit);
+        Assert.InRange(result.WallTimeMs, 0, 20_000);
+    }
+
     [Fact]
     public void One_runs_output_is_another_runs_input_from_its_start_and_stays_readable_after()
     {
@@ -120,6 +158,35 @@ public sealed class StdioTests(SandboxFixture sandbox)
         public const string Interleaves = """
             #include <unistd.h>
             int main(void) { write(1, "out 1\n", 6); write(2, "err 2\n", 6); write(1, "out 3\n", 6); return 0; }
+            """;
+
+        public const string SizesMemoryFile = """
+            #define _GNU_SOURCE
+            #include <stdio.h>
+            #include <sys/mman.h>
+            #include <unistd.h>
+            int main(void) {
+                int fd = memfd_create("code", 0);
+                if (fd < 0 || ftruncate(fd, 16 << 20) != 0) return 2;
+                printf("sized 16 MiB\n");
+                return 0;
+            }
+            """;
+
+        /// <summary>Writes 256 KiB to the descriptor given, then sleeps for a minute.</summary>
+        public const string WritesThenWaits = """
+            #include <stdlib.h>
+            #include <string.h>
+            #include <unistd.h>
+            int main(int argc, char **argv) {
+                static char block[4096];
+                memset(block, 'x', sizeof block);
+                int fd = argc > 1 ? atoi(argv[1]) : 1;
+                for (int i = 0; i < 64; i++)
+                    if (write(fd, block, sizeof block) != sizeof block) return 2;
+                sleep(60);
+                return 0;
+            }
             """;
 
         /// <summary>Tries to change its stdin, then reads it from the start.</summary>
