@@ -30,6 +30,10 @@ public sealed class SandboxVolume : IDisposable
         writtenBytes += content.Length;
     }
 
+    /// <summary>Reads at most <paramref name="maxBytes"/> of the regular file <paramref name="name"/> directly in the volume,
+    /// without following a link a run planted there: null when there is no such file, or it is not a regular file.</summary>
+    public byte[]? ReadFile(string name, int maxBytes, out bool truncated) => SafeFiles.ReadFile(HostPath, name, maxBytes, out truncated);
+
     /// <summary>
     /// What the volume's files take: for a sized volume, as its file system counts it (whatever runs wrote, however
     /// they named or linked it, without walking a name); for an unsized one, which only the trusted side writes, what
