@@ -6,7 +6,9 @@ namespace Judge.Api.Problems;
 /// <summary><c>POST /problems</c> with the tests inline.</summary>
 public sealed record CreateProblemRequest(string? Name, LimitsRequest? Limits, CheckerRequest? Checker, IReadOnlyList<TestCaseRequest?>? Tests);
 
-public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests);
+/// <param name="Validator">A Kattis package's own validator, stored beside the problem (<c>problem_validators</c>).</param>
+public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests,
+    KattisValidator? Validator = null);
 
 public sealed record ProblemView(Guid Id, string Name, Limits Limits, CheckerSpec Checker, int TestCount, int TotalPoints, DateTime CreatedAt);
 

@@ -437,6 +437,7 @@ public sealed class SandboxRunner : ISandbox
         // CPU time accrues at most this fast, so sleeping remaining/cores can never overshoot the limit.
         double cores = Math.Min(Environment.ProcessorCount, limits.CpuCores ?? double.MaxValue);
         SandboxStatus? killedFor = null;
+        long ended = 0;
 
         int pidfd = Syscalls.PidfdOpen(pid);
         // The kill ends the init, which wakes the wait below like any other exit.
@@ -471,6 +472,7 @@ public sealed class SandboxRunner : ISandbox
             }
             if (killedFor is not null)
                 cgroup.KillAll();
+            ended = Stopwatch.GetTimestamp();
         }
         finally
         {
@@ -495,7 +497,8 @@ public sealed class SandboxRunner : ISandbox
             ((run.StdoutFd >= 0 && Syscalls.FileSize(run.StdoutFd) >= cap) || (run.StderrFd >= 0 && Syscalls.FileSize(run.StderrFd) >= cap));
 
         SandboxStatus verdict = Classify(limits, killedFor, exitCode, signal, cpuMs, peak, oom, outputFull);
-        return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal)));
+        return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal))
+            { EndTimestamp = ended });
     }
 
     private static SandboxStatus Classify(SandboxLimits limits, SandboxStatus? killedFor, int? exitCode, int? signal,

@@ -17,7 +17,8 @@ public sealed record ClaimedSubmission(
     string? ProblemLimits,
     string? ProblemChecker,
     IReadOnlyList<TestCase> Tests,
-    string? RunOptions = null)
+    string? RunOptions = null,
+    string? Validator = null)
 {
     /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
     /// Checker: the problem's, else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the
@@ -29,7 +30,8 @@ public sealed record ClaimedSubmission(
         TestLimits.Resolve(Read<Limits>(Limits), Read<Limits>(ProblemLimits), defaultLimits),
         Read<CheckerSpec>(ProblemChecker ?? Checker) ?? CheckerSpec.Default,
         Tests.Count > 0 ? Tests : [new TestCase(1, Stdin ?? "", ExpectedOutput: null, Points: 1)],
-        Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default);
+        Read<RunOptions>(RunOptions) ?? Judge.Data.RunOptions.Default,
+        Read<KattisValidator>(Validator));
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
 }
@@ -39,7 +41,7 @@ public sealed record ClaimedSubmission(
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
     private sealed record SubmissionRow(Guid Id, string Language, string Source, string? Stdin, string? Limits, string? Checker,
-        string? ProblemLimits, string? ProblemChecker, string? RunOptions);
+        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Validator);
 
     // One batch: the claim, then the tests (the problem's, or the submission's own).
     private const string ClaimSql = """
@@ -49,8 +51,9 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             WHERE id = @id AND status <> 'done'
             RETURNING id, language, source, problem_id, stdin, limits, checker, run_options)
         SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
-               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions
-        FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
+               p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions,
+               v.validator::text AS Validator
+        FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id LEFT JOIN problem_validators v ON v.problem_id = c.problem_id;
 
         SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
         UNION ALL
@@ -72,7 +75,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             return null;
         var tests = await results.ReadAsync<TestCase>();
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
-            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions);
+            row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, row.Validator);
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";

@@ -10,7 +10,8 @@ public sealed record SubmissionToJudge(
     TestLimits Limits,
     CheckerSpec Checker,
     IReadOnlyList<TestCase> Tests,
-    RunOptions? Options = null);
+    RunOptions? Options = null,
+    KattisValidator? Validator = null);
 
 /// <summary>The final word on a submission, written in one transaction.</summary>
 /// <param name="Output">The whole output of the run, for a submission whose <see cref="RunOptions.KeepOutput"/> asks for it.</param>

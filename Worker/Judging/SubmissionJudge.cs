@@ -40,6 +40,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             return JudgeOutcome.InternalError("the submission has no tests");
 
         Compilation? program = null, checker = null;
+        KattisValidatorRun? kattis = null;
         try
         {
             program = await CompileAsync(language, submission.Source, "program", cancellationToken);
@@ -53,6 +54,13 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                     return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
             }
 
+            if (submission.Validator is { } validator)
+            {
+                (kattis, var validatorFailure) = await KattisValidatorRun.CompileAsync(validator, sandbox, languages, options, logger, cancellationToken);
+                if (validatorFailure is not null)
+                    return JudgeOutcome.InternalError(validatorFailure, program.Output);
+            }
+
             if (language.Compile is not null)
                 await compiled();
 
@@ -61,12 +69,12 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             foreach (var test in submission.Tests)
             {
                 TestResult result;
-                (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken);
+                (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, kattis, cancellationToken);
                 results.Add(result);
             }
 
             var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
-            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
+            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, kattis?.Scores.GetValueOrDefault(t.Index, t.Points) ?? t.Points)));
             var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
             return new JudgeOutcome(verdict, score, program.Output, message, results, output);
         }
@@ -80,6 +88,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         {
             Remove(program?.Volume);
             Remove(checker?.Volume);
+            kattis?.Dispose();
         }
     }
 
@@ -149,7 +158,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
     /// <returns>The test's result, and with <see cref="RunOptions.KeepOutput"/> the run's whole output.</returns>
     private async Task<(TestResult, RunOutput?)> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
-        Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
+        Language? checkerLanguage, Compilation? checker, KattisValidatorRun? kattis, CancellationToken cancellationToken)
     {
         using var span = WorkerTelemetry.Source.StartActivity($"test {test.Index}");
         var limits = submission.Limits;
@@ -176,6 +185,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             CaptureOutput = true,
             StderrToStdout = runOptions.RedirectStderrToStdout,
         };
+        if (kattis is { Interactive: true })
+            return (await kattis.RunInteractiveAsync(spec, language, test, input, program.ProgramBytes, cancellationToken), null);
         // Several runs (Judge0's number_of_runs) report the average time and memory; the last run's outcome stands.
         var run = await sandbox.RunAsync(spec, cancellationToken);
         long cpuTimeMs = run.CpuTimeMs, wallTimeMs = run.WallTimeMs, peakMemoryBytes = run.PeakMemoryBytes;
@@ -203,7 +214,9 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)
-                : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
+                : kattis is not null
+                    ? await kattis.CheckAsync(test, input, run.Stdout!, cancellationToken)
+                    : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
         return (new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
@@ -265,13 +278,13 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     }
 
     /// <summary>The start of a run's captured output; a run that failed to set up has none.</summary>
-    private static byte[] Start(CapturedOutput? output, int maxBytes, out bool truncated)
+    internal static byte[] Start(CapturedOutput? output, int maxBytes, out bool truncated)
     {
         truncated = false;
         return output is null ? [] : output.ReadStart(maxBytes, out truncated);
     }
 
-    private static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
+    internal static IReadOnlyDictionary<string, string> EnvironmentFor(Language language)
     {
         var environment = new Dictionary<string, string>(SandboxSpec.DefaultEnvironment);
         foreach (var (name, value) in language.Environment)
