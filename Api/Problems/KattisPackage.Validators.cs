@@ -82,12 +82,9 @@ public static partial class KattisPackage
                     "(custom interactive for an interactive problem), or remove the validator.");
                 return null;
             }
-            if (programs.Count > 1)
-            {
-                foreach (var program in programs.Keys.Skip(1))
-                    Fault(program, $"is a second output validator beside {programs.Keys.First()}; a package has one.");
-                return null;
-            }
+            // Several: each after the first is a fault, and the first is still read for its own.
+            foreach (var program in programs.Keys.Skip(1))
+                Fault(program, $"is a second output validator beside {programs.Keys.First()}; a package has one.");
 
             customValidator = true;
             var (folder, paths) = programs.First();
