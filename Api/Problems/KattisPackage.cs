@@ -244,7 +244,8 @@ public static partial class KattisPackage
         {
             var tests = new List<PackageTest>();
             // Each distinct set of flags, with the first group judged by it and its words (problem.yaml's, then the group's).
-            var flagSets = new Dictionary<KattisFlags, (string Group, string Words)>();
+            // (A package's own validator gets the words themselves: they are its arguments, not flags to parse.)
+            var flagSets = new Dictionary<object, (string Group, string Words)>();
             if (!customValidator)
                 KattisValidatorFlags.Parse(problemFlags, $"{field}:problem.yaml", errors);
             var rootSettings = Settings("data", new GroupSettings("", null, false));
@@ -286,7 +287,8 @@ public static partial class KattisPackage
                     else
                     {
                         var words = $"{problemFlags} {settings.OutputValidatorFlags}".Trim();
-                        flagSets.TryAdd(KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
+                        flagSets.TryAdd(customValidator ? string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                            : KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
                         tests.Add(new PackageTest(input!, answer!, PointsOf(settings, sample), group["data/".Length..]));
                     }
                 }

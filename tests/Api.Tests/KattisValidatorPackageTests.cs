@@ -82,6 +82,21 @@ public sealed class KattisValidatorPackageTests
         Assert.Contains("a package has one", Assert.Single(errors["file:output_validators/second"]));
     }
 
+    [Fact]
+    public void Groups_that_give_the_validator_other_arguments_are_refused_as_the_default_validators_flags_are()
+    {
+        var (problem, errors) = Read([
+            ("problem.yaml", "validation: custom\n"),
+            ("output_validators/check/check.c", "int main(void) { return 42; }\n"),
+            ("data/secret/a/testdata.yaml", "output_validator_flags: easy\n"),
+            ("data/secret/a/1.in", "1\n"), ("data/secret/a/1.ans", "1\n"),
+            ("data/secret/b/testdata.yaml", "output_validator_flags: hard\n"),
+            ("data/secret/b/1.in", "1\n"), ("data/secret/b/1.ans", "1\n")]);
+
+        Assert.Null(problem);
+        Assert.Contains("per-group flags are not supported yet", Assert.Single(errors["file:data/secret/b"]));
+    }
+
     [Theory]
     [InlineData("type: interactive\n", "problem.yaml", "an interactive problem needs its validator")]
     [InlineData("validation: custom\n", "problem.yaml", "has no output_validators/NAME/ folder")]
