@@ -470,9 +470,11 @@ public sealed class SandboxRunner : ISandbox
                 if (Syscalls.WaitReadable(pidfd, timeoutMs))
                     break;
             }
+            // Before the kill, which takes a while: a run killed at its limit ended when the limit was reached, and whoever
+            // waited on it may end before the kill is done.
+            ended = Stopwatch.GetTimestamp();
             if (killedFor is not null)
                 cgroup.KillAll();
-            ended = Stopwatch.GetTimestamp();
         }
         finally
         {

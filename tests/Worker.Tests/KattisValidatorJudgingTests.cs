@@ -21,20 +21,20 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
 
     /// <summary>Checks that the output is a proper divisor of the input's number, whichever; it wants its flag "strict".</summary>
     private const string DivisorValidator = """
-        #include <cstdio>
-        #include <cstring>
-        #include <fstream>
-        #include <string>
+        #include <stdio.h>
+        #include <string.h>
         int main(int argc, char** argv) {
-            if (argc < 5 || std::strcmp(argv[4], "strict") != 0) { std::fprintf(stderr, "expected the flag strict\n"); return 1; }
-            std::ifstream in(argv[1]);
+            if (argc < 5 || strcmp(argv[4], "strict") != 0) { fprintf(stderr, "expected the flag strict\n"); return 1; }
+            FILE* in = fopen(argv[1], "r");
             long long n, d;
-            in >> n;
-            FILE* message = std::fopen((std::string(argv[3]) + "/judgemessage.txt").c_str(), "w");
-            if (std::scanf("%lld", &d) != 1) { std::fprintf(message, "no number in the output\n"); return 43; }
-            if (d <= 1 || d >= n || n % d != 0) { std::fprintf(message, "%lld is not a proper divisor of %lld\n", d, n); return 43; }
+            if (fscanf(in, "%lld", &n) != 1) return 1;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/judgemessage.txt", argv[3]);
+            FILE* message = fopen(path, "w");
+            if (scanf("%lld", &d) != 1) { fprintf(message, "no number in the output\n"); return 43; }
+            if (d <= 1 || d >= n || n % d != 0) { fprintf(message, "%lld is not a proper divisor of %lld\n", d, n); return 43; }
             char extra;
-            if (std::scanf(" %c", &extra) == 1) { std::fprintf(message, "more output after the divisor\n"); return 43; }
+            if (scanf(" %c", &extra) == 1) { fprintf(message, "more output after the divisor\n"); return 43; }
             return 42;
         }
         """;
@@ -45,7 +45,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
         var problem = await InsertPackageAsync(worker,
             ("divisor/problem.yaml", "name: Divisor\nvalidation: custom\nvalidator_flags: strict\n"),
-            ("divisor/output_validators/divides/divides.cpp", DivisorValidator),
+            ("divisor/output_validators/divides/divides.c", DivisorValidator),
             ("divisor/data/secret/1.in", "15\n"), ("divisor/data/secret/1.ans", "3\n"),
             ("divisor/data/secret/2.in", "91\n"), ("divisor/data/secret/2.ans", "7\n"));
         var smallest = await worker.InsertSubmissionAsync("python3", "n = int(input())\nprint(next(d for d in range(2, n) if n % d == 0))\n", problemId: problem);
@@ -157,7 +157,8 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
         var problem = await InsertPackageAsync(worker, GuessingGame);
         // Its guess waits in its buffer (stdout is a pipe) while it waits for the answer: neither side can go on.
-        var silent = await worker.InsertSubmissionAsync("python3", "print(50)\ninput()\n", problemId: problem);
+        // (Not input(), which flushes stdout first.)
+        var silent = await worker.InsertSubmissionAsync("python3", "import sys\nprint(50)\nsys.stdin.readline()\n", problemId: problem);
 
         var clock = Stopwatch.StartNew();
         await worker.JudgeAsync(silent);
