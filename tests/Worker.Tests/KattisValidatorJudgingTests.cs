@@ -85,6 +85,29 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         Assert.Equal("IE", Assert.Single(await worker.TestResultsAsync(submission)).Verdict);
     }
 
+    [Fact]
+    public async Task A_scoring_validators_score_txt_is_the_accepted_tests_score_rounded_to_a_whole_point()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertPackageAsync(worker,
+            ("bid/problem.yaml", "name: Bid\ntype: scoring\nvalidation: custom score\n"),
+            ("bid/output_validators/bid/bid.py", """
+                import sys
+                bid = float(sys.stdin.read())
+                with open(sys.argv[3] + "/score.txt", "w") as score:
+                    score.write(f"{bid}\n")
+                sys.exit(42)
+                """),
+            ("bid/data/secret/1.in", "1\n"), ("bid/data/secret/1.ans", "-\n"),
+            ("bid/data/secret/2.in", "2\n"), ("bid/data/secret/2.ans", "-\n"));
+        var submission = await worker.InsertSubmissionAsync("python3", "print(2.6)\n", problemId: problem);
+
+        await worker.JudgeAsync(submission);
+
+        await AssertVerdictAsync(worker, submission, "AC");
+        Assert.Equal(6, (await worker.SubmissionAsync(submission)).Score);
+    }
+
     /// <summary>The number is in the input; the program guesses, the validator answers higher, lower or correct.</summary>
     private static readonly (string Name, string Content)[] GuessingGame =
     [
