@@ -23,6 +23,7 @@ public sealed partial class KattisValidatorRun : IDisposable
     private const string DataDirectory = "/data", FeedbackDirectory = "/box/";
 
     private readonly KattisValidator validator;
+    private readonly KattisValidatorCache.Lease compiled;
     private readonly Language language;
     private readonly SandboxVolume program;
     private readonly ISandbox sandbox;
@@ -30,16 +31,30 @@ public sealed partial class KattisValidatorRun : IDisposable
     private readonly ILogger logger;
     private readonly Dictionary<int, int> scores = [];
 
-    private KattisValidatorRun(KattisValidator validator, Language language, SandboxVolume program, ISandbox sandbox, WorkerOptions options, ILogger logger) =>
-        (this.validator, this.language, this.program, this.sandbox, this.options, this.logger) = (validator, language, program, sandbox, options, logger);
+    private KattisValidatorRun(KattisValidator validator, KattisValidatorCache.Lease compiled, ISandbox sandbox, WorkerOptions options, ILogger logger)
+    {
+        (this.validator, this.compiled, this.sandbox, this.options, this.logger) = (validator, compiled, sandbox, options, logger);
+        (language, program) = (compiled.Compiled.Language, compiled.Compiled.Volume);
+    }
 
     /// <summary>The scores the validator gave accepted tests in <c>score.txt</c> (scoring problems only), by test index.</summary>
     public IReadOnlyDictionary<int, int> Scores => scores;
 
     public bool Interactive => validator.Interactive;
 
-    /// <summary>The validator compiled in a sandbox, or why it could not be (the judge's fault: IE).</summary>
-    public static async Task<(KattisValidatorRun? Run, string? Failure)> CompileAsync(KattisValidator validator, ISandbox sandbox, LanguageSet languages,
+    /// <summary>The validator ready to run for one submission's judging, compiled unless this worker has it compiled
+    /// already (<paramref name="cache"/>); or why it could not be (the judge's fault: IE).</summary>
+    public static async Task<(KattisValidatorRun? Run, string? Failure)> StartAsync(KattisValidator validator, KattisValidatorCache cache,
+        ISandbox sandbox, LanguageSet languages, WorkerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        // The compile runs for whichever judging asked first, with its cancellation: if that one is cancelled (the worker
+        // stops), the others waiting for the same validator are too, and are judged again after.
+        var (lease, failure) = await cache.AcquireAsync(validator.Digest(), () => CompileAsync(validator, sandbox, languages, options, logger, cancellationToken));
+        return lease is null ? (null, failure) : (new KattisValidatorRun(validator, lease, sandbox, options, logger), null);
+    }
+
+    /// <summary>The validator compiled in a sandbox, or why it could not be.</summary>
+    private static async Task<(CompiledValidator? Compiled, string? Failure)> CompileAsync(KattisValidator validator, ISandbox sandbox, LanguageSet languages,
         WorkerOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         if (languages.Find(validator.Language) is not { } baseLanguage)
@@ -75,7 +90,7 @@ public sealed partial class KattisValidatorRun : IDisposable
                     return (null, $"the validator {validator.Name} did not compile ({result.Message}): {output.Text.Trim()}");
                 }
             }
-            return (new KattisValidatorRun(validator, language, volume, sandbox, options, logger), null);
+            return (new CompiledValidator(language, volume), null);
         }
         catch
         {
@@ -209,7 +224,7 @@ public sealed partial class KattisValidatorRun : IDisposable
         public RunFiles(KattisValidatorRun owner, TestCase test, byte[] input)
         {
             this.owner = owner;
-            Data = owner.sandbox.CreateVolume("validator-data-");
+            Data = owner.sandbox.CreateVolume("jury-");
             try
             {
                 Data.WriteFile("input", input);
@@ -246,7 +261,8 @@ public sealed partial class KattisValidatorRun : IDisposable
         }
     }
 
-    public void Dispose() => Remove(program, logger);
+    /// <summary>The compiled validator stays with the worker's cache; this judging lets go of it.</summary>
+    public void Dispose() => compiled.Dispose();
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.+\-]*$")]
     private static partial Regex SafeName();

@@ -16,8 +16,12 @@ namespace Judge.Worker.Judging;
 /// whatever links a compile step planted stay harmless.
 /// </summary>
 public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<SubmissionJudge> logger)
+    : IDisposable
 {
     private readonly WorkerOptions options = options.Value;
+    private readonly KattisValidatorCache validators = new(logger);
+
+    public void Dispose() => validators.Dispose();
 
     /// <param name="compiled">Called once the program compiled, before the first test runs; not called for a
     /// language with nothing to compile.</param>
@@ -56,7 +60,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
             if (submission.Validator is { } validator)
             {
-                (kattis, var validatorFailure) = await KattisValidatorRun.CompileAsync(validator, sandbox, languages, options, logger, cancellationToken);
+                (kattis, var validatorFailure) = await KattisValidatorRun.StartAsync(validator, validators, sandbox, languages, options, logger, cancellationToken);
                 if (validatorFailure is not null)
                     return JudgeOutcome.InternalError(validatorFailure, program.Output);
             }

@@ -42,7 +42,8 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_custom_validator_accepts_any_right_answer_and_its_judgemessage_explains_a_rejection()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var sandbox = new RecordingSandbox(Sandbox);
+        var worker = await WorkerHarness.StartAsync(postgres, sandbox, Languages.Value);
         var problem = await InsertPackageAsync(worker,
             ("divisor/problem.yaml", "name: Divisor\nvalidation: custom\nvalidator_flags: strict\n"),
             ("divisor/output_validators/divides/divides.c", DivisorValidator),
@@ -64,6 +65,10 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         Assert.Equal(["WA", "WA"], rejected.Select(t => t.Verdict));
         Assert.Equal("1 is not a proper divisor of 15", rejected[0].Message);
         Assert.Equal("WA", (await worker.SubmissionAsync(wrong)).Verdict);
+        // Compiled once for the three submissions (the worker keeps it), and removed with the worker.
+        Assert.Single(sandbox.Volumes, volume => Path.GetFileName(volume.HostPath).StartsWith("validator-", StringComparison.Ordinal));
+        await worker.DisposeAsync();
+        Assert.True(sandbox.AllVolumesRemoved(), "a volume outlived the worker");
     }
 
     [Fact]
