@@ -91,6 +91,27 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_judgemessage_the_validator_made_a_link_to_a_host_file_is_not_followed()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertPackageAsync(worker,
+            ("linker/problem.yaml", "name: Linker\nvalidation: custom\n"),
+            ("linker/output_validators/linker/linker.py", """
+                import os, sys
+                os.symlink("/etc/passwd", sys.argv[3] + "/judgemessage.txt")
+                sys.exit(43)
+                """),
+            ("linker/data/secret/1.in", "1\n"), ("linker/data/secret/1.ans", "1\n"));
+        var submission = await worker.InsertSubmissionAsync("python3", "print(1)\n", problemId: problem);
+
+        await worker.JudgeAsync(submission);
+
+        var result = Assert.Single(await worker.TestResultsAsync(submission));
+        Assert.Equal("WA", result.Verdict);
+        Assert.Null(result.Message); // not the worker's /etc/passwd
+    }
+
+    [Fact]
     public async Task A_scoring_validators_score_txt_is_the_accepted_tests_score_rounded_to_a_whole_point()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
