@@ -37,8 +37,9 @@ public sealed partial class KattisValidatorRun : IDisposable
         (language, program) = (compiled.Compiled.Language, compiled.Compiled.Volume);
     }
 
-    /// <summary>The scores the validator gave accepted tests in <c>score.txt</c> (scoring problems only), by test index.</summary>
-    public IReadOnlyDictionary<int, int> Scores => scores;
+    /// <summary>What an accepted test is worth: the score the validator gave it in <c>score.txt</c> (scoring problems
+    /// only), else its points. A test worth nothing (a sample, unless the package says otherwise) stays so.</summary>
+    public int PointsOf(TestCase test) => test.Points > 0 && scores.TryGetValue(test.Index, out var score) ? score : test.Points;
 
     public bool Interactive => validator.Interactive;
 

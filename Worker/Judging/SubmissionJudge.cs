@@ -78,7 +78,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             }
 
             var verdict = VerdictRules.ForSubmission(results.Select(r => r.Verdict));
-            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, kattis?.Scores.GetValueOrDefault(t.Index, t.Points) ?? t.Points)));
+            var score = VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, kattis?.PointsOf(t) ?? t.Points)));
             var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
             return new JudgeOutcome(verdict, score, program.Output, message, results, output);
         }

@@ -124,6 +124,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
                     score.write(f"{bid}\n")
                 sys.exit(42)
                 """),
+            ("bid/data/sample/1.in", "0\n"), ("bid/data/sample/1.ans", "-\n"),
             ("bid/data/secret/1.in", "1\n"), ("bid/data/secret/1.ans", "-\n"),
             ("bid/data/secret/2.in", "2\n"), ("bid/data/secret/2.ans", "-\n"));
         var submission = await worker.InsertSubmissionAsync("python3", "print(2.6)\n", problemId: problem);
@@ -131,7 +132,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         await worker.JudgeAsync(submission);
 
         await AssertVerdictAsync(worker, submission, "AC");
-        Assert.Equal(6, (await worker.SubmissionAsync(submission)).Score);
+        Assert.Equal(6, (await worker.SubmissionAsync(submission)).Score); // 3 + 3; the sample scores nothing
     }
 
     /// <summary>The number is in the input; the program guesses, the validator answers higher, lower or correct.</summary>
