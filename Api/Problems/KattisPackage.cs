@@ -10,8 +10,10 @@ namespace Judge.Api.Problems;
 /// <summary>What a Kattis problem package gives the upload: its name, limits, checker and tests, to be checked like any
 /// other upload's. Null where the package says nothing (a legacy problem.yaml often has no name). Grading: each test group's
 /// grader (KattisPackage.Grading.cs).</summary>
+/// <param name="Validator">The package's own output validator (or interactive validator), with its arguments; null when the
+/// default output validator judges (<paramref name="Checker"/>).</param>
 public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRequest Checker, IReadOnlyList<TestCase> Tests,
-    ProblemGrading? Grading = null);
+    ProblemGrading? Grading = null, KattisValidator? Validator = null);
 
 /// <summary>
 /// Reads a zip of a Kattis problem package (legacy or <c>2023-07-draft</c>) into the problem model: <c>problem.yaml</c>
@@ -91,9 +93,7 @@ public static partial class KattisPackage
             var problemFlags = Scalar(config, "validator_flags", "problem.yaml") ?? "";
             if (version == Draft && problemFlags != "")
                 Fault("problem.yaml", "validator_flags is legacy; the 2023-07-draft format sets output_validator_flags in data/testdata.yaml.");
-            foreach (var folder in new[] { "output_validators/", "output_validator/" })
-                if (files.Keys.FirstOrDefault(path => path.StartsWith(folder, StringComparison.Ordinal)) is { } validator)
-                    Fault(validator, "custom output validators are not supported yet: only the default output validator judges here.");
+            var validator = ValidatorOf(version);
 
             var (tests, flags) = TestsOf(problemFlags);
             if (tests.Count == 0 && !errors.Any)
@@ -114,7 +114,14 @@ public static partial class KattisPackage
                 if (input is not null && answer is not null)
                     cases.Add(new TestCase(cases.Count + 1, input, answer, test.Points, test.Group));
             }
-            return errors.Any ? null : new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases, new ProblemGrading(gradings));
+            if (errors.Any)
+                return null;
+            var grading = new ProblemGrading(gradings);
+            // A package's own validator takes the flags as its arguments; the checker is then the default one, unused.
+            if (validator is not null)
+                return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, null), cases, grading,
+                    validator with { Arguments = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries) });
+            return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases, grading);
         }
 
         /// <summary>Files by their path in the package; refuses what could reach outside it or is not a plain file.</summary>
@@ -150,8 +157,8 @@ public static partial class KattisPackage
             return null;
         }
 
-        /// <summary>Pass-fail and scoring problems judged by the default output validator; interactive, multi-pass and
-        /// custom validation are refused until they land.</summary>
+        /// <summary>Pass-fail, scoring and interactive problems; multi-pass and submit-answer are refused until they land.
+        /// Custom validation is read by <see cref="ReadValidation"/>.</summary>
         private void CheckType(YamlMappingNode config)
         {
             var types = new List<string>();
@@ -168,25 +175,16 @@ public static partial class KattisPackage
             {
                 if (kind == "scoring")
                     scoring = true;
-                else if (kind is "interactive" or "multi-pass" or "submit-answer")
-                    Fault("problem.yaml", $"type '{kind}' is not supported yet: only pass-fail and scoring problems are.");
+                else if (kind == "interactive")
+                    interactive = true;
+                else if (kind is "multi-pass" or "submit-answer")
+                    Fault("problem.yaml", $"type '{kind}' is not supported yet: only pass-fail, scoring and interactive problems are.");
                 else if (kind != "pass-fail")
-                    Fault("problem.yaml", $"type '{kind}' is not a problem type; use pass-fail or scoring.");
+                    Fault("problem.yaml", $"type '{kind}' is not a problem type; use pass-fail, scoring or interactive.");
             }
 
             if (Scalar(config, "validation", "problem.yaml") is { } validation)
-            {
-                var words = validation.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (words is ["default"])
-                    return;
-                if (words.FirstOrDefault() == "custom")
-                    Fault("problem.yaml", $"validation '{validation}' is not supported yet: custom and interactive output validators come later; " +
-                        "only the default output validator judges here.");
-                else
-                    Fault("problem.yaml", $"validation '{validation}' is not one the format defines; use default.");
-            }
-            foreach (var interaction in files.Keys.Where(p => p.EndsWith(".interaction", StringComparison.Ordinal)))
-                Fault(interaction, "interactive problems are not supported yet.");
+                ReadValidation(validation);
         }
 
         /// <summary>Time from limits.time_limit (2023-07-draft), else .timelimit, else the upload's, else the default;
@@ -249,8 +247,10 @@ public static partial class KattisPackage
         {
             var tests = new List<PackageTest>();
             // Each distinct set of flags, with the first group judged by it and its words (problem.yaml's, then the group's).
-            var flagSets = new Dictionary<KattisFlags, (string Group, string Words)>();
-            KattisValidatorFlags.Parse(problemFlags, $"{field}:problem.yaml", errors);
+            // (A package's own validator gets the words themselves: they are its arguments, not flags to parse.)
+            var flagSets = new Dictionary<object, (string Group, string Words)>();
+            if (!customValidator)
+                KattisValidatorFlags.Parse(problemFlags, $"{field}:problem.yaml", errors);
             var rootSettings = Settings("data", new GroupSettings("", null, false, new GroupGrading("")));
             AddGrading("data", rootSettings, false);
             foreach (var top in new[] { "sample", "secret" })
@@ -292,7 +292,8 @@ public static partial class KattisPackage
                     else
                     {
                         var words = $"{problemFlags} {settings.OutputValidatorFlags}".Trim();
-                        flagSets.TryAdd(KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
+                        flagSets.TryAdd(customValidator ? string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                            : KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
                         tests.Add(new PackageTest(input!, answer!, WholePointsOf(settings, sample), group["data/".Length..]));
                     }
                 }
@@ -316,7 +317,8 @@ public static partial class KattisPackage
                 {
                     case "output_validator_flags" or "output_validator_args":
                         var args = value is YamlSequenceNode list ? string.Join(' ', list.OfType<YamlScalarNode>().Select(a => a.Value)) : text ?? "";
-                        KattisValidatorFlags.Parse(args, $"{field}:{path}", errors);
+                        if (!customValidator)
+                            KattisValidatorFlags.Parse(args, $"{field}:{path}", errors);
                         settings = settings with { OutputValidatorFlags = args };
                         break;
                     case "accept" or "input_validator_flags" or "input_validator_args" or "static_validation"

@@ -38,6 +38,9 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
             Points = problem.Tests.Select(t => t.Points).ToArray(),
             Groups = problem.Tests.Select(t => t.Group).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
+        if (problem.Validator is { } validator)
+            await connection.ExecuteAsync(new CommandDefinition(InsertValidatorSql,
+                new { problem.Id, Digest = validator.Digest(), Validator = DbJson.Serialize(validator) }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -56,6 +59,10 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         SELECT @Id, t.index, t.input, t.expected_output, t.points, t.test_group
         FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[], @Groups::text[])
              AS t(index, input, expected_output, points, test_group)
+        """;
+
+    private const string InsertValidatorSql = """
+        INSERT INTO problem_validators (problem_id, digest, validator) VALUES (@Id, @Digest, @Validator::jsonb)
         """;
 
     /// <summary>The problem's limits; null when there is no such problem, or it is another key's.</summary>

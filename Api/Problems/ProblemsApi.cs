@@ -56,6 +56,7 @@ public static class ProblemsApi
         var checkerRequest = ParseField<CheckerRequest>(checker, "checker", json, errors);
         IReadOnlyList<TestCase> tests = [];
         ProblemGrading? grading = null;
+        KattisValidator? validator = null;
         if (file is null)
             errors.Add("file", "A zip of N.in/N.out pairs is required.");
         else
@@ -67,17 +68,19 @@ public static class ProblemsApi
             if (isKattis && checkerRequest is not null)
                 errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
             if (kattis is not null)
-                (name, limitsRequest, checkerRequest, tests, grading) =
-                    (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading);
+                (name, limitsRequest, checkerRequest, tests, grading, validator) =
+                    (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading, kattis.Validator);
             else if (!isKattis)
                 await using (var zip = file.OpenReadStream())
                     tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
         }
 
-        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language], cancellationToken);
+        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language, validator?.Language], cancellationToken);
+        if (validator is not null && !liveLanguages.Contains(validator.Language))
+            errors.Add($"file:{validator.Name}", $"is written in '{validator.Language}', which no worker offers now.");
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem with { Grading = grading }, caller, services, cancellationToken);
+        return await StoreAsync(problem with { Grading = grading, Validator = validator }, caller, services, cancellationToken);
     }
 
     private static async Task<CreatedAtRoute<ProblemView>> StoreAsync(

@@ -32,6 +32,11 @@ public sealed record SandboxResult(
     /// <summary>The run's stderr when it was captured apart; null otherwise (also when it went into stdout) and after a setup error.</summary>
     public CapturedOutput? Stderr { get; init; }
 
+    /// <summary>When the run's program was seen to end (or was killed), as <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>:
+    /// which of two runs that go on together ended first (an interactive problem's program and validator). A run that
+    /// never started has 0: it ended before anything else.</summary>
+    public long EndTimestamp { get; init; }
+
     public static SandboxResult SetupError(string message) => new(SandboxStatus.SetupError, null, null, 0, 0, 0, message);
 
     public void Dispose()

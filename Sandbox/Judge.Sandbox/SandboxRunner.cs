@@ -91,6 +91,52 @@ public sealed class SandboxRunner : ISandbox
         _threads.Value.Run(() => Run(spec, cancellationToken), cancellationToken);
 
     /// <summary>
+    /// Two runs at the same time, typically joined by <see cref="SandboxPipe"/>s (an interactive problem's program and
+    /// validator), each in its own sandbox with its own limits. The pair takes one of the runner's threads, like one run,
+    /// and the second runs on a thread of its own: two runs that wait on each other must never wait for a thread, or a
+    /// busy runner would end them by their time limits. Both specs are checked before either starts.
+    /// </summary>
+    /// <exception cref="SandboxSpecException">A spec is invalid; nothing was started.</exception>
+    /// <exception cref="OperationCanceledException">The pair was cancelled; both runs are gone.</exception>
+    public Task<(SandboxResult First, SandboxResult Second)> RunPairAsync(SandboxSpec first, SandboxSpec second,
+        CancellationToken cancellationToken = default)
+    {
+        SpecValidator.Validate(first);
+        SpecValidator.Validate(second);
+        return _threads.Value.Run(() =>
+        {
+            var other = Task.Factory.StartNew(() => Run(second, cancellationToken), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            SandboxResult one;
+            try
+            {
+                one = Run(first, cancellationToken);
+            }
+            catch
+            {
+                // Cancelled: so is the second. The pair's thread is free only once both have ended.
+                try
+                {
+                    other.GetAwaiter().GetResult().Dispose();
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                throw;
+            }
+            try
+            {
+                return (one, other.GetAwaiter().GetResult());
+            }
+            catch
+            {
+                one.Dispose();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>
     /// A new, empty volume for runs to see (see <see cref="SandboxVolume"/>). With <paramref name="sizeBytes"/> it is a
     /// tmpfs of its own of that size, for runs to write in; without, a directory only the trusted side writes in, which
     /// runs should see read-only (a tmpfs of its own would cost a mount and an unmount for what nobody else writes).
@@ -107,6 +153,21 @@ public sealed class SandboxRunner : ISandbox
     /// <param name="cancellationToken">Cancelling kills the run's whole cgroup at once, from the cancelling thread.</param>
     /// <exception cref="OperationCanceledException">The run was cancelled; its processes, cgroup and files are gone.</exception>
     public SandboxResult Run(SandboxSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return RunOnce(spec, cancellationToken);
+        }
+        finally
+        {
+            // The pipe ends the spec names are this run's, taken or not: once it has ended nobody else may hold them,
+            // or the run on the other side would wait for a peer that is gone.
+            spec.Stdin?.Release();
+            spec.StdoutPipe?.CloseWriteEnd();
+        }
+    }
+
+    private SandboxResult RunOnce(SandboxSpec spec, CancellationToken cancellationToken)
     {
         SpecValidator.Validate(spec);
         cancellationToken.ThrowIfCancellationRequested();
@@ -141,24 +202,44 @@ public sealed class SandboxRunner : ISandbox
         public SandboxResult TakeOutput(SandboxResult result)
         {
             result = result with { Stdout = Stdout, Stderr = Stderr };
-            (Stdout, Stderr, StdoutFd, StderrFd) = (null, null, -1, -1);
+            // Only the captured streams' descriptors go with them; a host file's stays the run's to close.
+            if (Stdout is not null)
+                (StdoutFd, StderrFd) = (-1, StderrFd == StdoutFd ? -1 : StderrFd);
+            if (Stderr is not null)
+                StderrFd = -1;
+            (Stdout, Stderr) = (null, null);
             return result;
+        }
+
+        /// <summary>Pipe ends the run took (<see cref="SandboxPipe"/>): closed as soon as the program started.</summary>
+        public bool StdinIsPipe, StdoutIsPipe;
+
+        /// <summary>Once the program has started (or failed to): the run's copies of pipe ends go, so that the pipe
+        /// ends with the program on the other side, not with this run.</summary>
+        public void ClosePipeEnds()
+        {
+            if (StdinIsPipe)
+                (StdinFd, StdinIsPipe) = (CloseFd(StdinFd), false);
+            if (StdoutIsPipe)
+                (StdoutFd, StdoutIsPipe) = (CloseFd(StdoutFd), false);
+        }
+
+        private static int CloseFd(int fd)
+        {
+            Syscalls.Close(fd);
+            return -1;
         }
 
         public void Dispose()
         {
             Syscalls.Close(StdinFd);
-            if (Stdout is not null)
-            {
-                Stdout.Dispose();
-                Stderr?.Dispose();
-            }
-            else
-            {
+            // A captured stream's descriptor belongs to its CapturedOutput; the others (host files, a pipe end) to the run.
+            if (Stdout is null)
                 Syscalls.Close(StdoutFd);
-                if (StderrFd != StdoutFd)
-                    Syscalls.Close(StderrFd);
-            }
+            if (Stderr is null && StderrFd != StdoutFd)
+                Syscalls.Close(StderrFd);
+            Stdout?.Dispose();
+            Stderr?.Dispose();
             CgroupProcsFds.ForEach(Syscalls.Close);
             try
             {
@@ -196,14 +277,21 @@ public sealed class SandboxRunner : ISandbox
 
         int outputFlags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
         if (spec.Stdin is { } input)
-            run.StdinFd = input.Open();
+            (run.StdinFd, run.StdinIsPipe) = (input.Open(), input.IsPipe);
         if (spec.StdinPath is not null)
             run.StdinFd = Syscalls.Open(spec.StdinPath, O_RDONLY | O_NOFOLLOW);
-        if (spec.CaptureOutput)
+        if (spec.StdoutPipe is { } pipe)
+            (run.StdoutFd, run.StdoutIsPipe) = (pipe.TakeWriteEnd(), true);
+        if (spec.CaptureOutput && spec.StdoutPipe is null)
         {
             run.Stdout = new CapturedOutput(Syscalls.MemoryFile("judge-stdout"));
             run.Stderr = spec.StderrToStdout ? null : new CapturedOutput(Syscalls.MemoryFile("judge-stderr"));
             (run.StdoutFd, run.StderrFd) = (run.Stdout.Descriptor, run.Stderr?.Descriptor ?? run.Stdout.Descriptor);
+        }
+        else if (spec.CaptureOutput)
+        {
+            run.Stderr = new CapturedOutput(Syscalls.MemoryFile("judge-stderr"));
+            run.StderrFd = run.Stderr.Descriptor;
         }
         if (spec.StdoutPath is not null)
             run.StdoutFd = Syscalls.Open(spec.StdoutPath, outputFlags, 0b110_100_100);
@@ -315,6 +403,7 @@ public sealed class SandboxRunner : ISandbox
             pid = NativeSpawn.Spawn(&request, &error, &statusFd);
             wall = Stopwatch.StartNew();
         }
+        run.ClosePipeEnds();
         if (pid < 0)
             return SandboxResult.SetupError(DescribeSetupFailure(error, plan, run.ExecPath));
 
@@ -350,6 +439,7 @@ public sealed class SandboxRunner : ISandbox
         SandboxStatus? killedFor = null;
         // Where the file size limit is above the output limit, the kernel does not stop a flood at the output limit: this does.
         long? watchedOutput = limits.OutputBytes is { } outputCap && limits.FileSizeBytes > outputCap ? outputCap : null;
+        long ended = 0;
 
         int pidfd = Syscalls.PidfdOpen(pid);
         // The kill ends the init, which wakes the wait below like any other exit.
@@ -385,6 +475,9 @@ public sealed class SandboxRunner : ISandbox
                     break;
                 if (watchedOutput is { } watched && OutputReached(run, watched)) { killedFor = SandboxStatus.OutputLimit; break; }
             }
+            // Before the kill, which takes a while: a run killed at its limit ended when the limit was reached, and whoever
+            // waited on it may end before the kill is done.
+            ended = Stopwatch.GetTimestamp();
             if (killedFor is not null)
                 cgroup.KillAll();
         }
@@ -410,7 +503,8 @@ public sealed class SandboxRunner : ISandbox
         bool outputFull = limits.OutputBytes is { } cap && OutputReached(run, cap);
 
         SandboxStatus verdict = Classify(limits, killedFor, exitCode, signal, cpuMs, peak, oom, outputFull);
-        return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal)));
+        return run.TakeOutput(new SandboxResult(verdict, exitCode, signal, cpuMs, wallMs, peak, Explain(verdict, limits, exitCode, signal))
+            { EndTimestamp = ended });
     }
 
     /// <summary>How often stdout and stderr are measured when the runner, not the file size limit, holds them to the output limit.</summary>

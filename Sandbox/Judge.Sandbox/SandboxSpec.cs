@@ -41,6 +41,10 @@ public sealed record SandboxSpec
     /// <see cref="SandboxResult.Stderr"/>, instead of <see cref="StdoutPath"/> and <see cref="StderrPath"/>.</summary>
     public bool CaptureOutput { get; init; }
 
+    /// <summary>Stdout goes into this pipe, which another run reads at the same time (<see cref="SandboxPipe"/>); with
+    /// <see cref="CaptureOutput"/>, only stderr is captured (<see cref="SandboxResult.Stdout"/> is then null).</summary>
+    public SandboxPipe? StdoutPipe { get; init; }
+
     /// <summary>With <see cref="CaptureOutput"/>: stderr goes into stdout, one file description for both, in the order
     /// written; <see cref="SandboxResult.Stderr"/> is then null.</summary>
     public bool StderrToStdout { get; init; }

@@ -252,6 +252,8 @@ public static class SpecValidator
             throw Refuse("Stdin", "give stdin either as a host file (StdinPath) or as bytes or output (Stdin), not both");
         if (spec.CaptureOutput && (spec.StdoutPath is not null || spec.StderrPath is not null))
             throw Refuse("CaptureOutput", "captured output cannot also go to StdoutPath or StderrPath");
+        if (spec.StdoutPipe is not null && (spec.StdoutPath is not null || spec.StderrToStdout))
+            throw Refuse("StdoutPipe", "stdout goes into the pipe: give neither StdoutPath nor StderrToStdout with it");
         if (spec.StderrToStdout && !spec.CaptureOutput)
             throw Refuse("StderrToStdout", "only captured output can be merged (give StdoutPath and StderrPath the same file instead)");
         if (spec.StdinPath is { } stdin)

@@ -18,8 +18,18 @@ public abstract class SandboxInput
     /// <summary>An earlier run's stdout or stderr, read from its start (a custom checker reads the program's output so).</summary>
     public static SandboxInput FromOutput(CapturedOutput output) => new Output(output);
 
+    /// <summary>The read end of a pipe another run writes at the same time (<see cref="SandboxPipe"/>): the run takes it.</summary>
+    public static SandboxInput FromPipe(SandboxPipe pipe) => new Pipe(pipe);
+
     /// <summary>A descriptor the caller closes once the run has started.</summary>
     internal abstract int Open();
+
+    /// <summary>Whether the runner must close its copy as soon as the program has started, not when the run ends: a pipe's
+    /// writer sees its reader gone only when no copy of the read end is left.</summary>
+    internal virtual bool IsPipe => false;
+
+    /// <summary>Called when the run has ended: what it did not take and close is closed now.</summary>
+    internal virtual void Release() { }
 
     private sealed class Bytes(ReadOnlyMemory<byte> bytes) : SandboxInput
     {
@@ -40,6 +50,15 @@ public abstract class SandboxInput
                 throw;
             }
         }
+    }
+
+    private sealed class Pipe(SandboxPipe pipe) : SandboxInput
+    {
+        internal override int Open() => pipe.TakeReadEnd();
+
+        internal override bool IsPipe => true;
+
+        internal override void Release() => pipe.CloseReadEnd();
     }
 
     private sealed class Output(CapturedOutput output) : SandboxInput

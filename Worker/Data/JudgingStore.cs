@@ -22,7 +22,8 @@ public sealed record ClaimedSubmission(
     string? Entry = null,
     string? Grader = null,
     IReadOnlyList<SubmissionFile>? GraderFiles = null,
-    string? Grading = null)
+    string? Grading = null,
+    string? Validator = null)
 {
     /// <summary>Limits: the submission's (complete, as the Api stores them), else the problem's, else the worker's defaults.
     /// Checker: the problem's, else the submission's own (inline tests), else <c>lines</c>. With no tests at all, the
@@ -38,7 +39,8 @@ public sealed record ClaimedSubmission(
         Files is { Count: > 0 } ? Files : null,
         Entry,
         Read<GraderSpec>(Grader) is { } grader ? new GraderToRun(grader, GraderFiles ?? []) : null,
-        Read<ProblemGrading>(Grading));
+        Read<ProblemGrading>(Grading),
+        Read<KattisValidator>(Validator));
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : DbJson.Deserialize<T>(json);
 }
@@ -48,7 +50,7 @@ public sealed record ClaimedSubmission(
 public sealed class JudgingStore(NpgsqlDataSource dataSource)
 {
     private sealed record SubmissionRow(Guid Id, string Language, string? Source, string? Stdin, string? Limits, string? Checker,
-        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Entry, string? Grader, string? Grading);
+        string? ProblemLimits, string? ProblemChecker, string? RunOptions, string? Entry, string? Grader, string? Grading, string? Validator);
 
     private sealed record FileRow(bool Grader, string Name, string Content);
 
@@ -62,8 +64,8 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
             RETURNING id, language, source, problem_id, stdin, limits, checker, run_options, entry)
         SELECT c.id, c.language, c.source, c.stdin, c.limits::text AS Limits, c.checker::text AS Checker,
                p.limits::text AS ProblemLimits, p.checker::text AS ProblemChecker, c.run_options::text AS RunOptions,
-               c.entry, p.grader::text AS Grader, p.grading::text AS Grading
-        FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id;
+               c.entry, p.grader::text AS Grader, p.grading::text AS Grading, v.validator::text AS Validator
+        FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id LEFT JOIN problem_validators v ON v.problem_id = c.problem_id;
 
         SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
         UNION ALL
@@ -92,7 +94,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         var files = (await results.ReadAsync<FileRow>()).ToLookup(f => f.Grader, f => new SubmissionFile(f.Name, f.Content));
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
             row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, files[false].ToList(), row.Entry, row.Grader, files[true].ToList(),
-            row.Grading);
+            row.Grading, row.Validator);
     }
 
     private const string SetRunningSql = "UPDATE submissions SET status = 'running' WHERE id = @id AND status = 'compiling'";

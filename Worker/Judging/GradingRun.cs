@@ -27,6 +27,7 @@ public sealed class GradingRun
     private readonly Node root;
     private readonly Dictionary<string, Node> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Verdict> verdicts = [];
+    private readonly Dictionary<int, double> scores = [];
 
     public GradingRun(ProblemGrading grading, IReadOnlyList<TestCase> testsInOrder)
     {
@@ -59,11 +60,14 @@ public sealed class GradingRun
         return true;
     }
 
-    /// <summary>Takes a test's verdict. A rejection stops the test's group if it breaks on one; a group that is now
+    /// <summary>Takes a test's verdict, and the score an output validator gave it (<c>score.txt</c>: in place of its group's
+    /// <c>accept_score</c> when accepted). A rejection stops the test's group if it breaks on one; a group that is now
     /// complete and rejected stops the group above it likewise, and so on up.</summary>
-    public void Record(TestCase test, Verdict verdict)
+    public void Record(TestCase test, Verdict verdict, double? score = null)
     {
         verdicts[test.Index] = verdict;
+        if (score is { } given)
+            scores[test.Index] = given;
         var rejected = verdict != Verdict.AC;
         for (var node = nodes[test.Group ?? ""]; node is not null; node = node.Parent)
         {
@@ -109,7 +113,7 @@ public sealed class GradingRun
             if (item is TestCase test)
             {
                 if (verdicts.TryGetValue(test.Index, out var verdict))
-                    graded.Add((verdict, verdict == Verdict.AC ? s.AcceptScore : s.RejectScore));
+                    graded.Add((verdict, verdict != Verdict.AC ? s.RejectScore : scores.TryGetValue(test.Index, out var given) ? given : s.AcceptScore));
             }
             else if (item is Node sub && !(node == root && s.IgnoreSample && sub.Path == "sample") && GradeOf(sub) is { } subGrade)
                 graded.Add(subGrade);

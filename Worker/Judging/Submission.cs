@@ -18,7 +18,8 @@ public sealed record SubmissionToJudge(
     IReadOnlyList<SubmissionFile>? Files = null,
     string? Entry = null,
     GraderToRun? Grader = null,
-    ProblemGrading? Grading = null);
+    ProblemGrading? Grading = null,
+    KattisValidator? Validator = null);
 
 /// <summary>A grader problem's grader with its files.</summary>
 public sealed record GraderToRun(GraderSpec Spec, IReadOnlyList<SubmissionFile> Files);

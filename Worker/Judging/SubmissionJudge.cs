@@ -16,8 +16,12 @@ namespace Judge.Worker.Judging;
 /// whatever links a compile step planted stay harmless.
 /// </summary>
 public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<SubmissionJudge> logger)
+    : IDisposable
 {
     private readonly WorkerOptions options = options.Value;
+    private readonly KattisValidatorCache validators = new(logger);
+
+    public void Dispose() => validators.Dispose();
 
     /// <param name="compiled">Called once the program compiled, before the first test runs; not called for a
     /// language with nothing to compile.</param>
@@ -50,6 +54,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             return JudgeOutcome.InternalError($"grader language '{submission.Grader.Spec.Language}' is not offered for graders by this worker");
 
         Compilation? program = null, checker = null;
+        KattisValidatorRun? kattis = null;
         try
         {
             program = await CompileAsync(language, files, "program", cancellationToken);
@@ -61,6 +66,13 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 checker = await CompileAsync(checkerLanguage, [new(checkerLanguage.SourceFile, submission.Checker.Source!)], "checker", cancellationToken);
                 if (checker.Failure is { } checkerFailure)
                     return JudgeOutcome.InternalError($"the checker did not compile: {checkerFailure.Message ?? checker.Output}", program.Output);
+            }
+
+            if (submission.Validator is { } validator)
+            {
+                (kattis, var validatorFailure) = await KattisValidatorRun.StartAsync(validator, validators, sandbox, languages, options, logger, cancellationToken);
+                if (validatorFailure is not null)
+                    return JudgeOutcome.InternalError(validatorFailure, program.Output);
             }
 
             if (language.Compile is not null)
@@ -78,9 +90,9 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
                 if (grading?.ShouldRun(test) == false)
                     continue;
                 TestResult result;
-                (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, cancellationToken);
+                (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, kattis, cancellationToken);
                 results.Add(result);
-                grading?.Record(test, result.Verdict);
+                grading?.Record(test, result.Verdict, kattis?.ScoreOf(test));
             }
 
             var graded = grading?.Grade();
@@ -99,6 +111,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         {
             Remove(program?.Volume);
             Remove(checker?.Volume);
+            kattis?.Dispose();
         }
     }
 
@@ -181,7 +194,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
 
     /// <returns>The test's result, and with <see cref="RunOptions.KeepOutput"/> the run's whole output.</returns>
     private async Task<(TestResult, RunOutput?)> RunTestAsync(Language language, Compilation program, TestCase test, SubmissionToJudge submission,
-        Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
+        Language? checkerLanguage, Compilation? checker, KattisValidatorRun? kattis, CancellationToken cancellationToken)
     {
         using var span = WorkerTelemetry.Source.StartActivity($"test {test.Index}");
         var limits = submission.Limits;
@@ -208,6 +221,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             CaptureOutput = true,
             StderrToStdout = runOptions.RedirectStderrToStdout,
         };
+        if (kattis is { Interactive: true })
+            return (await kattis.RunInteractiveAsync(spec, language, test, input, program.ProgramBytes, cancellationToken), null);
         // Several runs (Judge0's number_of_runs) report the average time and memory; the last run's outcome stands.
         var run = await sandbox.RunAsync(spec, cancellationToken);
         long cpuTimeMs = run.CpuTimeMs, wallTimeMs = run.WallTimeMs, peakMemoryBytes = run.PeakMemoryBytes;
@@ -235,7 +250,9 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
             : test.ExpectedOutput is null
                 ? (Verdict.AC, null)
-                : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
+                : kattis is not null
+                    ? await kattis.CheckAsync(test, input, run.Stdout!, cancellationToken)
+                    : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
         return (new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
@@ -297,7 +314,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     }
 
     /// <summary>The start of a run's captured output; a run that failed to set up has none.</summary>
-    private static byte[] Start(CapturedOutput? output, int maxBytes, out bool truncated)
+    internal static byte[] Start(CapturedOutput? output, int maxBytes, out bool truncated)
     {
         truncated = false;
         return output is null ? [] : output.ReadStart(maxBytes, out truncated);

@@ -130,8 +130,8 @@ public sealed class KattisPackageTests(ApiFixture fixture)
         using var zip = Zip(
             ("bad/problem.yaml", """
                 name: broken
-                type: interactive
-                validation: custom
+                type: multi-pass
+                validation: custom sideways
                 validator_flags: float_tolerance
                 limits:
                   memory: lots
@@ -146,8 +146,8 @@ public sealed class KattisPackageTests(ApiFixture fixture)
 
         var errors = await RefusedAsync(zip);
 
-        Assert.Contains(errors["file:problem.yaml"], e => e.Contains("type 'interactive' is not supported yet"));
-        Assert.Contains(errors["file:problem.yaml"], e => e.Contains("validation 'custom' is not supported yet"));
+        Assert.Contains(errors["file:problem.yaml"], e => e.Contains("type 'multi-pass' is not supported yet"));
+        Assert.Contains(errors["file:problem.yaml"], e => e.Contains("validation 'custom sideways' is not one the format defines"));
         Assert.Contains(errors["file:problem.yaml"], e => e.Contains("'float_tolerance' needs a tolerance"));
         Assert.Contains(errors["file:problem.yaml"], e => e.Contains("limits.memory"));
         Assert.Contains("is not valid YAML", Assert.Single(errors["file:data/testdata.yaml"]));
@@ -155,7 +155,7 @@ public sealed class KattisPackageTests(ApiFixture fixture)
         Assert.Contains("has no 2.in", Assert.Single(errors["file:data/secret/2.ans"]));
         Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("grader flag 'median' is not one the default grader knows"));
         Assert.Contains(errors["file:data/secret/g/testdata.yaml"], e => e.Contains("accept_score must be a finite number"));
-        Assert.Contains("custom output validators are not supported yet", Assert.Single(errors["file:output_validators/check/check.cpp"]));
+        Assert.Contains("validation is default", Assert.Single(errors["file:output_validators/check"]));
         Assert.Contains("leaves the package", Assert.Single(errors["file:bad/../evil.in"]));
         Assert.Equal(before, await ProblemCountAsync());
     }

@@ -142,6 +142,18 @@ internal static unsafe partial class Syscalls
             throw Failure("chown", shownPath, errno);
     }
 
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    private static partial int Pipe2(int* fds, int flags);
+
+    /// <summary>pipe2(2), both ends close-on-exec: (read end, write end).</summary>
+    public static (int Read, int Write) Pipe()
+    {
+        int* fds = stackalloc int[2];
+        if (Pipe2(fds, O_CLOEXEC) < 0)
+            throw Failure("pipe2", null, Marshal.GetLastPInvokeError());
+        return (fds[0], fds[1]);
+    }
+
     [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int MemfdCreate(string name, uint flags);
 
