@@ -61,8 +61,8 @@ public sealed partial class KattisValidatorRun : IDisposable
     {
         if (languages.Find(validator.Language) is not { } baseLanguage)
             return (null, $"the validator {validator.Name} is written in '{validator.Language}', which this worker does not offer");
-        if (LanguageFor(validator, baseLanguage) is not { } language)
-            return (null, $"the validator {validator.Name} has no file to run (stored as {validator.Language} with main '{validator.Main}')");
+        if (LanguageFor(validator, baseLanguage, out var problem) is not { } language)
+            return (null, $"the validator {validator.Name} cannot be built (stored as {validator.Language} with main '{validator.Main}'): {problem}");
         if (validator.Files.FirstOrDefault(f => !SafeName().IsMatch(f.Name)) is { } badFile)
             return (null, $"the validator {validator.Name} has a file named '{badFile.Name}', which is not a plain file name");
 
@@ -101,25 +101,13 @@ public sealed partial class KattisValidatorRun : IDisposable
         }
     }
 
-    /// <summary>The worker's language, made to build and run the validator's files: every C or C++ source compiled into
-    /// one program, every Java source compiled and the class with <c>main</c> run, the chosen Python file run.</summary>
-    private static Language? LanguageFor(KattisValidator validator, Language baseLanguage)
+    /// <summary>The worker's language, made to build and run the validator's files as a submission of several files is
+    /// built (<see cref="Language.ForFiles"/>): every C or C++ source compiled into one program, every Java source compiled
+    /// and the class with <c>main</c> run, the chosen Python file run.</summary>
+    private static Language? LanguageFor(KattisValidator validator, Language baseLanguage, out string? problem)
     {
-        string[] Sources(params string[] extensions) =>
-            [.. validator.Files.Where(f => extensions.Contains(Path.GetExtension(f.Name))).Select(f => "./" + f.Name).Order(StringComparer.Ordinal)];
-        IReadOnlyList<string>? CompileWith(string[] sources) =>
-            baseLanguage.Compile is { } compile && sources.Length > 0 ? [.. compile.SelectMany(arg => arg == baseLanguage.SourceFile ? sources : [arg])] : null;
-
-        return validator.Language switch
-        {
-            "c" when CompileWith(Sources(".c")) is { } compile => baseLanguage with { Compile = compile },
-            "cpp17" when CompileWith(Sources(".cpp", ".cc", ".cxx", ".c++", ".C")) is { } compile => baseLanguage with { Compile = compile },
-            "java" when validator.Main is { } main && JavaClass().IsMatch(main) && CompileWith(Sources(".java")) is { } compile =>
-                baseLanguage with { Compile = compile, Run = [.. baseLanguage.Run.SkipLast(1), main] },
-            "python3" when validator.Main is { } main && validator.Files.Any(f => f.Name == main) =>
-                baseLanguage with { Run = [.. baseLanguage.Run.Select(arg => arg == $"{Language.ProgramDirectory}/{baseLanguage.SourceFile}" ? $"{Language.ProgramDirectory}/{main}" : arg)] },
-            _ => null,
-        };
+        var entry = validator.Language == "java" && validator.Main is { } main ? main + ".java" : validator.Main;
+        return baseLanguage.ForFiles([.. validator.Files.Select(f => new SubmissionFile(f.Name, f.Content))], entry, out problem);
     }
 
     /// <summary>Judges one output: the validator reads it as its stdin.</summary>
@@ -267,7 +255,4 @@ public sealed partial class KattisValidatorRun : IDisposable
 
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.+\-]*$")]
     private static partial Regex SafeName();
-
-    [GeneratedRegex(@"^[A-Za-z_$][A-Za-z0-9_$]*$")]
-    private static partial Regex JavaClass();
 }
