@@ -46,7 +46,7 @@ public static class Judge0InfoApi
             ["enable_callbacks"] = true,
             ["callbacks_max_tries"] = callbacks.MaxAttempts,
             ["callbacks_timeout"] = (double)callbacks.TimeoutSeconds,
-            ["enable_additional_files"] = false,
+            ["enable_additional_files"] = true,
             ["max_queue_size"] = judge0.MaxQueueSize,
             ["cpu_time_limit"] = cpu,
             ["max_cpu_time_limit"] = limits.MaxCpuTimeMs / 1000m,
@@ -70,7 +70,7 @@ public static class Judge0InfoApi
             ["number_of_runs"] = judge0.NumberOfRuns,
             ["max_number_of_runs"] = judge0.MaxNumberOfRuns,
             ["redirect_stderr_to_stdout"] = judge0.RedirectStderrToStdout,
-            ["max_extract_size"] = 0,
+            ["max_extract_size"] = judge.Value.MaxSourceBytes / 1024, // KB, as Judge0 counts it: all of a submission's files
             ["enable_batched_submissions"] = true,
             ["max_submission_batch_size"] = judge0.MaxSubmissionBatchSize,
             ["submission_cache_duration"] = 0.0,

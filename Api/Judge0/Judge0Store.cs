@@ -52,7 +52,9 @@ public sealed class Judge0Row
 }
 
 /// <summary>A language live workers offer, with what Judge0's <c>/languages/{id}</c> shows of it.</summary>
-public sealed record Judge0LiveLanguage(string Id, string Name, string Version, string? SourceFile, string? CompileCmd, string? RunCmd);
+/// <param name="MultiFile">Its program may be several files: Judge0's <c>additional_files</c> can go beside it.</param>
+public sealed record Judge0LiveLanguage(string Id, string Name, string Version, string? SourceFile, string? CompileCmd, string? RunCmd,
+    bool MultiFile = false);
 
 /// <summary>What the Judge0 surface reads and deletes; it creates submissions through <see cref="Submissions.SubmissionStore"/>.</summary>
 public sealed class Judge0Store(NpgsqlDataSource dataSource, IOptions<JudgeOptions> options)
@@ -118,7 +120,8 @@ public sealed class Judge0Store(NpgsqlDataSource dataSource, IOptions<JudgeOptio
     }
 
     private const string LiveLanguagesSql = """
-        SELECT DISTINCT ON (language_id) language_id AS id, name, version, source_file AS sourceFile, compile_cmd AS compileCmd, run_cmd AS runCmd
+        SELECT DISTINCT ON (language_id) language_id AS id, name, version, source_file AS sourceFile, compile_cmd AS compileCmd, run_cmd AS runCmd,
+               multi_file AS multiFile
         FROM worker_languages
         WHERE last_seen > now() - make_interval(secs => @WorkerTimeoutSeconds)
         ORDER BY language_id, last_seen DESC

@@ -91,8 +91,9 @@ public static class Judge0SubmissionRequest
         // Judge0's webhook, sent by our callback sender: retried, signed, and never to an address it may not reach.
         var callbackUrl = read.Text("callback_url", base64: false) is { Length: > 0 } url ? url : null;
         var callback = CallbackRules.Resolve(callbackUrl, callbacks, "callback_url", errors);
-        if (read.Text("additional_files", base64: false) is { Length: > 0 })
-            errors.Add("additional_files", "additional files are not enabled on this server");
+        IReadOnlyList<SubmissionFile>? files = null;
+        if (read.Text("additional_files", base64: false) is { Length: > 0 } additional && language is not null && !string.IsNullOrEmpty(source))
+            files = Judge0AdditionalFiles.Read(additional, source, languages.Live[language], judge.MaxSourceBytes, errors);
 
         if (errors.Any)
             return null;
@@ -111,7 +112,11 @@ public static class Judge0SubmissionRequest
             Tests: [new TestCase(1, stdin ?? "", expectedOutput, 1)],
             new RunOptions(argv.Length == 0 ? null : argv, stack, redirect, runs, KeepOutput: true),
             DbJson.Serialize(settings),
-            callback);
+            callback,
+            // With additional files the program is one of several files, the one that runs; source_code stays stored as
+            // well, for Judge0's fields to show it.
+            files,
+            files is null ? null : languages.Live[language!].SourceFile);
     }
 
     /// <summary>Reads a field as Rails would take it, adding Rails' messages for what it cannot take.</summary>

@@ -115,6 +115,39 @@ public sealed class Judge0ContractTests(StackFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Additional_files_go_beside_the_program_which_imports_them()
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = new StreamWriter(archive.CreateEntry("helper.py").Open());
+            entry.Write("def double(n):\n    return 2 * n\n");
+        }
+
+        var result = await JudgeAsync(new
+        {
+            source_code = "import helper\nprint(helper.double(int(input())))\n",
+            language_id = Python3,
+            stdin = "21",
+            expected_output = "42",
+            additional_files = Convert.ToBase64String(zip.ToArray()),
+        });
+
+        Assert.Equal(3, result.GetProperty("status").GetProperty("id").GetInt32());
+        Assert.Equal("42\n", result.GetProperty("stdout").GetString());
+
+        // A file in a folder would be a path into the box: refused, as Judge0 refuses what it cannot take.
+        using var nested = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(nested, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            archive.CreateEntry("lib/helper.py");
+        var refused = await JsonAsync(await http.PostAsJsonAsync("submissions", new
+        {
+            source_code = "print(1)\n", language_id = Python3, additional_files = Convert.ToBase64String(nested.ToArray()),
+        }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("plain file name", refused.GetProperty("additional_files")[0].GetString());
+    }
+
+    [Fact]
     public async Task Arguments_stderr_into_stdout_stack_and_number_of_runs_are_honoured()
     {
         var result = await JudgeAsync(new
