@@ -113,7 +113,9 @@ public static class VerifyApi
         }).ToList();
         var skipped = skippedAtUpload.Concat(latest.Rows.Where(r => r.Skipped is not null).Select(r => new ExampleSkipped(r.Path, r.Expected, r.Skipped!))).ToList();
         var done = results.All(r => r.Matched is not null);
-        return TypedResults.Ok(new VerificationView(problemId, latest.Id, latest.CreatedAt, done, done ? results.All(r => r.Matched == true) : null, results, skipped));
+        // Nothing judged (no worker offered the examples' languages) passes nothing.
+        var passed = done ? results.Count > 0 && results.All(r => r.Matched == true) : (bool?)null;
+        return TypedResults.Ok(new VerificationView(problemId, latest.Id, latest.CreatedAt, done, passed, results, skipped));
     }
 
     /// <summary>The folder's verdict; <c>rejected</c> takes any verdict but AC.</summary>
