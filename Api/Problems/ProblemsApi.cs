@@ -90,7 +90,17 @@ public static class ProblemsApi
 
         // Only a worker runs code: the problem is stored for it to read, and removed again unless every test is valid.
         await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
-        var outcome = await inputValidation.RunAsync(problem.Id, cancellationToken);
+        InputValidation.Outcome outcome;
+        try
+        {
+            outcome = await inputValidation.RunAsync(problem.Id, cancellationToken);
+        }
+        catch
+        {
+            // The client went away while a worker validated: what was stored for that is removed all the same.
+            await services.Verifications.DeleteUnusedProblemAsync(problem.Id, CancellationToken.None);
+            throw;
+        }
         if (outcome is InputValidation.Outcome.Valid)
             return await ViewAsync(problem, caller, services, cancellationToken);
         await services.Verifications.DeleteUnusedProblemAsync(problem.Id, CancellationToken.None);

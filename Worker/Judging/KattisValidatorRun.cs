@@ -116,8 +116,9 @@ public sealed partial class KattisValidatorRun : IDisposable
             "cpp17" when CompileWith(Sources(".cpp", ".cc", ".cxx", ".c++", ".C")) is { } compile => baseLanguage with { Compile = compile },
             "java" when validator.Main is { } main && JavaClass().IsMatch(main) && CompileWith(Sources(".java")) is { } compile =>
                 baseLanguage with { Compile = compile, Run = [.. baseLanguage.Run.SkipLast(1), main] },
+            // The syntax check (python3's compile step) reads the validator's files, not the language's main.py.
             "python3" when validator.Main is { } main && validator.Files.Any(f => f.Name == main) =>
-                baseLanguage with { Run = [.. baseLanguage.Run.Select(arg => arg == $"{Language.ProgramDirectory}/{baseLanguage.SourceFile}" ? $"{Language.ProgramDirectory}/{main}" : arg)] },
+                baseLanguage with { Compile = CompileWith(Sources(".py")), Run = [.. baseLanguage.Run.Select(arg => arg == $"{Language.ProgramDirectory}/{baseLanguage.SourceFile}" ? $"{Language.ProgramDirectory}/{main}" : arg)] },
             _ => null,
         };
     }
