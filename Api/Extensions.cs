@@ -6,6 +6,7 @@ using Judge.Api.Languages;
 using Judge.Api.Observability;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
+using Judge.Contracts;
 using Judge.Data;
 using Judge.Messaging;
 using MassTransit;
@@ -27,6 +28,8 @@ public static class Extensions
         services.AddSingleton<JudgementStore>();
         services.AddSingleton<ProblemStore>();
         services.AddSingleton<LanguageStore>();
+        services.AddSingleton<VerificationStore>();
+        services.AddScoped<InputValidation>();
 
         services.AddSingleton<SubmissionDispatcher>();
         services.AddSingleton<SubmissionDoneListener>();
@@ -45,6 +48,7 @@ public static class Extensions
             // The database, not the broker's confirm, makes sure a submission is judged: the sweeper publishes
             // again whatever is still queued after a while, confirmed or not. Waiting for the confirm only made
             // the broker sync its disk per message.
+            bus.AddRequestClient<ValidateProblemInputs>();
             bus.UsingRabbitMq((_, transport) => transport.Host(broker, host => host.PublisherConfirmation = false));
         });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
@@ -84,6 +88,7 @@ public static class Extensions
         v1.MapSubmissionsApi();
         v1.MapProblemsApi();
         v1.MapRejudgeApi();
+        v1.MapVerifyApi();
         v1.MapLanguagesApi();
         v1.MapHealthApi();
         app.MapOpenApi().AllowAnonymous();

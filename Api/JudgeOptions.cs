@@ -21,6 +21,10 @@ public sealed class JudgeOptions
     /// <summary>How long a request waits for the broker before leaving the publish to the sweeper.</summary>
     public int PublishTimeoutSeconds { get; set; } = 5;
 
+    /// <summary>How long an upload waits for a worker to run its package's input validators on every test; past it the
+    /// upload is answered 503 and nothing of it is kept.</summary>
+    public int InputValidationTimeoutSeconds { get; set; } = 120;
+
     /// <summary>Test stdout and stderr in responses are cut to this many UTF-8 bytes.</summary>
     public int OutputPreviewBytes { get; set; } = 65536;
 

@@ -64,6 +64,8 @@ public static class Extensions
         services.AddSingleton(provider => new LanguageSet(provider.GetRequiredService<LanguageDetector>()
             .Detect(LanguageCatalog.ForThisHost(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.RustToolchain))));
         services.AddSingleton<SubmissionJudge>();
+        services.AddSingleton<InputValidationStore>();
+        services.AddSingleton<InputValidation>();
         return services;
     }
 
@@ -71,5 +73,6 @@ public static class Extensions
     {
         bus.AddConsumer<JudgeSubmissionConsumer, JudgeSubmissionConsumerDefinition>();
         bus.AddConsumer<JudgeSubmissionFaultConsumer, JudgeSubmissionFaultConsumerDefinition>();
+        bus.AddConsumer<ValidateProblemInputsConsumer, ValidateProblemInputsConsumerDefinition>();
     }
 }

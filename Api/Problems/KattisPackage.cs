@@ -12,8 +12,12 @@ namespace Judge.Api.Problems;
 /// grader (KattisPackage.Grading.cs).</summary>
 /// <param name="Validator">The package's own output validator (or interactive validator), with its arguments; null when the
 /// default output validator judges (<paramref name="Checker"/>).</param>
+/// <param name="InputValidators">Its input validators, run on every test before the upload is answered; null for none
+/// (KattisPackage.InputValidators.cs). <paramref name="TestFiles"/>: each test's input file by its index, to name a refused one.</param>
+/// <param name="Examples">Its example submissions (KattisPackage.Examples.cs).</param>
 public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRequest Checker, IReadOnlyList<TestCase> Tests,
-    ProblemGrading? Grading = null, KattisValidator? Validator = null);
+    ProblemGrading? Grading = null, KattisValidator? Validator = null, InputValidators? InputValidators = null,
+    IReadOnlyList<ProblemExample>? Examples = null, IReadOnlyDictionary<int, string>? TestFiles = null);
 
 /// <summary>
 /// Reads a zip of a Kattis problem package (legacy or <c>2023-07-draft</c>) into the problem model: <c>problem.yaml</c>
@@ -52,7 +56,7 @@ public static partial class KattisPackage
             var entries = archive.Entries.Where(e => !ProblemArchive.IsIgnorable(e) || e.Name == ".timelimit").ToList();
             if (RootOf(entries) is not { } root)
                 return false;
-            problem = new Reader(root, entries, uploadLimits, options, field, errors).Read();
+            problem = new Reader(root, entries, uploadLimits, options, field, errors).ReadWithSelfChecks();
             return true;
         }
     }

@@ -41,6 +41,7 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         if (problem.Validator is { } validator)
             await connection.ExecuteAsync(new CommandDefinition(InsertValidatorSql,
                 new { problem.Id, Digest = validator.Digest(), Validator = DbJson.Serialize(validator) }, transaction, cancellationToken: cancellationToken));
+        await VerificationStore.InsertSelfChecksAsync(connection, transaction, problem, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

@@ -46,9 +46,9 @@ public static class ProblemsApi
     /// a zip of <c>N.in</c>/<c>N.out</c> pairs (each test worth one point), or a Kattis problem package
     /// (<see cref="KattisPackage"/>: its name unless the form gives one, its limits over the form's, its own checker).
     /// </summary>
-    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem>> UploadProblem(
+    public static async Task<Results<CreatedAtRoute<ProblemView>, ValidationProblem, ProblemHttpResult>> UploadProblem(
         [FromForm] string? name, [FromForm] string? limits, [FromForm] string? checker, IFormFile? file, Caller caller,
-        [AsParameters] ProblemServices services, CancellationToken cancellationToken)
+        [AsParameters] ProblemServices services, InputValidation inputValidation, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var json = services.Json.Value.SerializerOptions;
@@ -57,6 +57,7 @@ public static class ProblemsApi
         IReadOnlyList<TestCase> tests = [];
         ProblemGrading? grading = null;
         KattisValidator? validator = null;
+        KattisProblem? package = null;
         if (file is null)
             errors.Add("file", "A zip of N.in/N.out pairs is required.");
         else
@@ -67,6 +68,7 @@ public static class ProblemsApi
                 isKattis = KattisPackage.TryRead(zip, limitsRequest, services.Options.Value, "file", errors, out kattis);
             if (isKattis && checkerRequest is not null)
                 errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
+            package = kattis;
             if (kattis is not null)
                 (name, limitsRequest, checkerRequest, tests, grading, validator) =
                     (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading, kattis.Validator);
@@ -75,18 +77,53 @@ public static class ProblemsApi
                     tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
         }
 
-        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language, validator?.Language], cancellationToken);
-        if (validator is not null && !liveLanguages.Contains(validator.Language))
-            errors.Add($"file:{validator.Name}", $"is written in '{validator.Language}', which no worker offers now.");
+        var inputValidators = package?.InputValidators?.Validators ?? [];
+        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language, validator?.Language, .. inputValidators.Select(v => v.Language)],
+            cancellationToken);
+        foreach (var program in inputValidators.Prepend(validator).OfType<KattisValidator>().Where(v => !liveLanguages.Contains(v.Language)))
+            errors.Add($"file:{program.Name}", $"is written in '{program.Language}', which no worker offers now.");
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem with { Grading = grading, Validator = validator }, caller, services, cancellationToken);
+        problem = problem with { Grading = grading, Validator = validator, InputValidators = package?.InputValidators, Examples = package?.Examples };
+        if (problem.InputValidators is null)
+            return await StoreAsync(problem, caller, services, cancellationToken);
+
+        // Only a worker runs code: the problem is stored for it to read, and removed again unless every test is valid.
+        await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
+        InputValidation.Outcome outcome;
+        try
+        {
+            outcome = await inputValidation.RunAsync(problem.Id, cancellationToken);
+        }
+        catch
+        {
+            // The client went away while a worker validated: what was stored for that is removed all the same.
+            await services.Verifications.DeleteUnusedProblemAsync(problem.Id, CancellationToken.None);
+            throw;
+        }
+        if (outcome is InputValidation.Outcome.Valid)
+            return await ViewAsync(problem, caller, services, cancellationToken);
+        await services.Verifications.DeleteUnusedProblemAsync(problem.Id, CancellationToken.None);
+        if (outcome is InputValidation.Outcome.Unavailable unavailable)
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The input validators could not be run",
+                detail: $"The package was not stored: {unavailable.Reason}. Upload it again later.");
+        foreach (var fault in ((InputValidation.Outcome.Refused)outcome).Faults)
+        {
+            var testFile = fault.TestIndex is { } index ? package!.TestFiles?.GetValueOrDefault(index) ?? $"test {index}" : fault.Validator;
+            errors.Add($"file:{testFile}", fault.TestIndex is null ? fault.Message : $"is refused by the input validator {fault.Validator}: {fault.Message}");
+        }
+        return TypedResults.ValidationProblem(errors.ToDictionary());
     }
 
     private static async Task<CreatedAtRoute<ProblemView>> StoreAsync(
         NewProblem problem, Caller caller, ProblemServices services, CancellationToken cancellationToken)
     {
         await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
+        return await ViewAsync(problem, caller, services, cancellationToken);
+    }
+
+    private static async Task<CreatedAtRoute<ProblemView>> ViewAsync(NewProblem problem, Caller caller, ProblemServices services, CancellationToken cancellationToken)
+    {
         var view = await services.Problems.GetAsync(problem.Id, caller.KeyId, cancellationToken)
             ?? throw new InvalidOperationException($"Problem {problem.Id} vanished right after it was stored.");
         return TypedResults.CreatedAtRoute(view, nameof(GetProblem), new { id = problem.Id });
@@ -128,5 +165,6 @@ public static class ProblemsApi
 public sealed record ProblemServices(
     ProblemStore Problems,
     LanguageStore Languages,
+    VerificationStore Verifications,
     IOptions<JudgeOptions> Options,
     IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> Json);
