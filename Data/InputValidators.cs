@@ -1,7 +1,7 @@
 namespace Judge.Data;
 
 /// <summary>
-/// A Kattis package's input validators (the <c>problem_input_validators</c> row, migration 010): each is compiled like an
+/// A Kattis package's input validators (the <c>problem_input_validators</c> row, migration 009): each is compiled like an
 /// output validator (<see cref="KattisValidator"/>, whose own arguments are unused) and run on every test of the problem as
 /// <c>validator [arguments] &lt; input</c>; exit 42 says the input is valid, anything else that it is not.
 /// </summary>

@@ -17,7 +17,7 @@ public sealed record GraderRequest(string? Language, string? Entry, IReadOnlyLis
 /// <param name="Grading">A Kattis package's graders of its test groups; null for other problems.</param>
 /// <param name="Validator">A Kattis package's own validator, stored beside the problem (<c>problem_validators</c>).</param>
 /// <param name="InputValidators">A Kattis package's input validators and <paramref name="Examples"/> its example submissions
-/// (migration 010, <see cref="VerificationStore"/>).</param>
+/// (migration 009, <see cref="VerificationStore"/>).</param>
 public sealed record NewProblem(Guid Id, string Name, Limits Limits, CheckerSpec Checker, IReadOnlyList<TestCase> Tests,
     GraderSpec? Grader = null, IReadOnlyList<SubmissionFile>? Files = null, ProblemGrading? Grading = null, KattisValidator? Validator = null,
     InputValidators? InputValidators = null, IReadOnlyList<ProblemExample>? Examples = null);

@@ -10,7 +10,7 @@ public sealed record VerificationRun(string Path, Guid? SubmissionId, string? Sk
 /// <summary>A verification's example as it stands: its submission's status and verdict (null until it is judged).</summary>
 public sealed record VerificationRow(string Path, string Expected, Guid? SubmissionId, string? Skipped, string? Status, string? Verdict);
 
-/// <summary>A package's input validators and example submissions (migration 010), and the verifications that judge the
+/// <summary>A package's input validators and example submissions (migration 009), and the verifications that judge the
 /// examples (<see cref="VerifyApi"/>).</summary>
 public sealed class VerificationStore(NpgsqlDataSource dataSource)
 {

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Judge.Worker.Data;
 
-/// <summary>What a worker reads to validate a problem's tests at upload: its input validators (migration 010) and its tests.</summary>
+/// <summary>What a worker reads to validate a problem's tests at upload: its input validators (migration 009) and its tests.</summary>
 public sealed class InputValidationStore(NpgsqlDataSource dataSource)
 {
     private sealed record ValidatorsRow(string Validators, string Arguments);
