@@ -33,11 +33,11 @@ public sealed class JudgeOptions
     /// <summary>Most tests in one submission or problem.</summary>
     public int MaxTests { get; set; } = 1000;
 
-    /// <summary>Largest single input or expected output in a zip upload.</summary>
-    public long MaxTestFileBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>Largest single input or answer file in a zip upload (any bytes, stored by digest).</summary>
+    public long MaxTestFileBytes { get; set; } = 256L * 1024 * 1024;
 
-    /// <summary>Largest zip upload, and the most its files may add up to once unpacked.</summary>
-    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+    /// <summary>Largest zip upload, and the most its test files may add up to once unpacked.</summary>
+    public long MaxUploadBytes { get; set; } = 1024L * 1024 * 1024;
 
     /// <summary>Most UTF-8 bytes the inline tests of one request may add up to (inputs and expected outputs,
     /// or <c>stdin</c> and <c>expectedOutput</c>); more is answered 413.</summary>

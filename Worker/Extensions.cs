@@ -63,6 +63,7 @@ public static class Extensions
         services.AddSingleton<LanguageDetector>();
         services.AddSingleton(provider => new LanguageSet(provider.GetRequiredService<LanguageDetector>()
             .Detect(LanguageCatalog.ForThisHost(provider.GetRequiredService<IOptions<WorkerOptions>>().Value.RustToolchain))));
+        services.AddSingleton<TestDataCache>();
         services.AddSingleton<SubmissionJudge>();
         services.AddSingleton<InputValidationStore>();
         services.AddSingleton<InputValidation>();

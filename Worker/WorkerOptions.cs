@@ -22,6 +22,13 @@ public sealed class WorkerOptions
     /// it cannot fill the host's disk. A test's fresh /box is the sandbox's own (<c>SandboxLimits.BoxBytes</c>).</summary>
     public long BoxBytes { get; set; } = 256L << 20;
 
+    /// <summary>Where the worker keeps the problems' test files it fetched (<see cref="Judging.TestDataCache"/>): a directory
+    /// per worker in it. On disk, not in memory: a problem may have a gigabyte of them.</summary>
+    public string TestDataDirectory { get; set; } = "/var/cache/judge/test-data";
+
+    /// <summary>How much the cache keeps of files no run uses at the moment; files in use are kept whatever their size.</summary>
+    public long TestDataCacheBytes { get; set; } = 4L << 30;
+
     /// <summary>Limits of one compilation (the submission's and a custom checker's).</summary>
     public Judging.TestLimits CompileLimits { get; set; } = new() { CpuTimeMs = 15_000, WallTimeMs = 30_000, MemoryKb = 1 << 20, Processes = 128, OutputKb = 256 << 10 };
 

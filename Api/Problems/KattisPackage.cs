@@ -36,8 +36,9 @@ public static partial class KattisPackage
 
     /// <summary>False when <paramref name="zip"/> is not a Kattis package (not a zip, or no problem.yaml where one goes).
     /// True when it is: then <paramref name="problem"/> is what it holds, or null with its faults in <paramref name="errors"/>.
-    /// The limits the upload gives count where the package has none (<paramref name="uploadLimits"/>), then the defaults.</summary>
-    public static bool TryRead(Stream zip, LimitsRequest? uploadLimits, JudgeOptions options, string field, ValidationErrors errors,
+    /// The limits the upload gives count where the package has none (<paramref name="uploadLimits"/>), then the defaults.
+    /// Its test files are staged in <paramref name="staging"/> as they unpack.</summary>
+    public static bool TryRead(Stream zip, LimitsRequest? uploadLimits, JudgeOptions options, TestDataStaging staging, string field, ValidationErrors errors,
         out KattisProblem? problem)
     {
         problem = null;
@@ -56,7 +57,7 @@ public static partial class KattisPackage
             var entries = archive.Entries.Where(e => !ProblemArchive.IsIgnorable(e) || e.Name == ".timelimit").ToList();
             if (RootOf(entries) is not { } root)
                 return false;
-            problem = new Reader(root, entries, uploadLimits, options, field, errors).ReadWithSelfChecks();
+            problem = new Reader(root, entries, uploadLimits, options, staging, field, errors).ReadWithSelfChecks();
             return true;
         }
     }
@@ -75,8 +76,8 @@ public static partial class KattisPackage
     /// grader (KattisPackage.Grading.cs), whose accept score is resolved when the group is stored.</summary>
     private sealed record GroupSettings(string OutputValidatorFlags, double? AcceptScore, bool AcceptScoreSetHere, GroupGrading Grading);
 
-    private sealed partial class Reader(string root, List<ZipArchiveEntry> entries, LimitsRequest? uploadLimits, JudgeOptions options, string field,
-        ValidationErrors errors)
+    private sealed partial class Reader(string root, List<ZipArchiveEntry> entries, LimitsRequest? uploadLimits, JudgeOptions options,
+        TestDataStaging staging, string field, ValidationErrors errors)
     {
         private readonly Dictionary<string, ZipArchiveEntry> files = new(StringComparer.Ordinal);
         private bool scoring;
@@ -113,10 +114,10 @@ public static partial class KattisPackage
             var cases = new List<TestCase>(tests.Count);
             foreach (var test in tests)
             {
-                var input = ProblemArchive.ReadText(test.Input, options.MaxTestFileBytes, field, errors);
-                var answer = ProblemArchive.ReadText(test.Answer, options.MaxTestFileBytes, field, errors);
+                var input = ProblemArchive.Stage(test.Input, options.MaxTestFileBytes, staging, field, errors);
+                var answer = ProblemArchive.Stage(test.Answer, options.MaxTestFileBytes, staging, field, errors);
                 if (input is not null && answer is not null)
-                    cases.Add(new TestCase(cases.Count + 1, input, answer, test.Points, test.Group));
+                    cases.Add(TestCase.Stored(cases.Count + 1, input, answer, test.Points, test.Group));
             }
             if (errors.Any)
                 return null;

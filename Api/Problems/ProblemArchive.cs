@@ -8,13 +8,14 @@ namespace Judge.Api.Problems;
 
 /// <summary>
 /// Reads a zip of <c>N.in</c>/<c>N.out</c> pairs (at the top or in any folder) into tests ordered by N.
-/// Every pair must be complete; sizes are checked before and while unpacking, so a zip bomb stops at the limit.
+/// Every pair must be complete; sizes are checked before and while unpacking, so a zip bomb stops at the limit. The files
+/// are any bytes, staged on disk as they are unpacked (<see cref="TestDataStaging"/>).
 /// </summary>
 public static partial class ProblemArchive
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static IReadOnlyList<TestCase> Read(Stream zip, JudgeOptions options, string field, ValidationErrors errors)
+    public static IReadOnlyList<TestCase> Read(Stream zip, JudgeOptions options, TestDataStaging staging, string field, ValidationErrors errors)
     {
         ZipArchive archive;
         try
@@ -63,10 +64,10 @@ public static partial class ProblemArchive
             var tests = new List<TestCase>(inputs.Count);
             foreach (var (number, inputEntry) in inputs)
             {
-                var input = ReadText(inputEntry, options.MaxTestFileBytes, field, errors);
-                var expected = ReadText(outputs[number], options.MaxTestFileBytes, field, errors);
-                if (input is not null && expected is not null)
-                    tests.Add(new TestCase(tests.Count + 1, input, expected, 1));
+                var input = Stage(inputEntry, options.MaxTestFileBytes, staging, field, errors);
+                var answer = Stage(outputs[number], options.MaxTestFileBytes, staging, field, errors);
+                if (input is not null && answer is not null)
+                    tests.Add(TestCase.Stored(tests.Count + 1, input, answer, 1));
             }
             return errors.Any ? [] : tests;
         }
@@ -76,6 +77,18 @@ public static partial class ProblemArchive
         entry.FullName.EndsWith('/') // a folder
         || entry.Name.StartsWith('.')
         || entry.FullName.StartsWith("__MACOSX/", StringComparison.Ordinal);
+
+    /// <summary>A test file, staged as it unpacks.</summary>
+    internal static TestFile? Stage(ZipArchiveEntry entry, long maxBytes, TestDataStaging staging, string field, ValidationErrors errors)
+    {
+        if (entry.Length > maxBytes)
+        {
+            errors.Add(field, $"{entry.FullName} is {entry.Length} bytes; at most {maxBytes} are accepted per file.");
+            return null;
+        }
+        using var stream = entry.Open();
+        return staging.Add(stream, maxBytes, field, entry.FullName, errors);
+    }
 
     internal static string? ReadText(ZipArchiveEntry entry, long maxBytes, string field, ValidationErrors errors)
     {

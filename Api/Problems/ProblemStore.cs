@@ -7,8 +7,10 @@ namespace Judge.Api.Problems;
 
 public sealed class ProblemStore(NpgsqlDataSource dataSource)
 {
+    /// <param name="staging">Where the tests' files wait (<see cref="TestDataStaging"/>): each is stored unless it is already,
+    /// in the same transaction as the problem, so that a failure leaves neither.</param>
     /// <param name="ownerKeyId">The key that creates it, its tenant.</param>
-    public async Task InsertAsync(NewProblem problem, Guid ownerKeyId, CancellationToken cancellationToken)
+    public async Task InsertAsync(NewProblem problem, TestDataStaging staging, Guid ownerKeyId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -29,12 +31,19 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
                 Names = files.Select(f => f.Name).ToArray(),
                 Contents = files.Select(f => f.Content).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
+        var testFiles = problem.Tests.SelectMany(t => new[] { t.InputFile!, t.AnswerFile! }).Distinct();
+        // In digest order, so that two uploads sharing files take their rows' locks in the same order and never deadlock.
+        foreach (var file in testFiles.OrderBy(f => f.Sha256, StringComparer.Ordinal))
+        {
+            await using var content = staging.OpenRead(file);
+            await TestData.WriteAsync(connection, transaction, file, content, cancellationToken);
+        }
         await connection.ExecuteAsync(new CommandDefinition(InsertTestsSql, new
         {
             problem.Id,
             Indexes = problem.Tests.Select(t => t.Index).ToArray(),
-            Inputs = problem.Tests.Select(t => t.Input).ToArray(),
-            ExpectedOutputs = problem.Tests.Select(t => t.ExpectedOutput ?? "").ToArray(),
+            Inputs = problem.Tests.Select(t => t.InputFile!.Sha256).ToArray(),
+            Answers = problem.Tests.Select(t => t.AnswerFile!.Sha256).ToArray(),
             Points = problem.Tests.Select(t => t.Points).ToArray(),
             Groups = problem.Tests.Select(t => t.Group).ToArray(),
         }, transaction, cancellationToken: cancellationToken));
@@ -56,10 +65,10 @@ public sealed class ProblemStore(NpgsqlDataSource dataSource)
         """;
 
     private const string InsertTestsSql = """
-        INSERT INTO problem_tests (problem_id, index, input, expected_output, points, test_group)
-        SELECT @Id, t.index, t.input, t.expected_output, t.points, t.test_group
-        FROM unnest(@Indexes::int[], @Inputs::text[], @ExpectedOutputs::text[], @Points::int[], @Groups::text[])
-             AS t(index, input, expected_output, points, test_group)
+        INSERT INTO problem_tests (problem_id, index, input_digest, answer_digest, points, test_group)
+        SELECT @Id, t.index, decode(t.input, 'hex'), decode(t.answer, 'hex'), t.points, t.test_group
+        FROM unnest(@Indexes::int[], @Inputs::text[], @Answers::text[], @Points::int[], @Groups::text[])
+             AS t(index, input, answer, points, test_group)
         """;
 
     private const string InsertValidatorSql = """

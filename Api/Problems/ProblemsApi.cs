@@ -38,7 +38,9 @@ public static class ProblemsApi
         var graderLanguages = request.Grader is null ? null : (await services.Languages.FileLanguagesAsync(cancellationToken)).Graders;
         if (ProblemValidator.Validate(request, liveLanguages, services.Options.Value, errors, graderLanguages) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        return await StoreAsync(problem, caller, services, cancellationToken);
+        // Stored like an upload's test files: a problem's tests are files, whatever brought them.
+        using var staging = new TestDataStaging();
+        return await StoreAsync(problem with { Tests = staging.AddTexts(problem.Tests) }, staging, caller, services, cancellationToken);
     }
 
     /// <summary>
@@ -51,6 +53,7 @@ public static class ProblemsApi
         [AsParameters] ProblemServices services, InputValidation inputValidation, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
+        using var staging = new TestDataStaging();
         var json = services.Json.Value.SerializerOptions;
         var limitsRequest = ParseField<LimitsRequest>(limits, "limits", json, errors);
         var checkerRequest = ParseField<CheckerRequest>(checker, "checker", json, errors);
@@ -65,7 +68,7 @@ public static class ProblemsApi
             bool isKattis;
             KattisProblem? kattis;
             await using (var zip = file.OpenReadStream())
-                isKattis = KattisPackage.TryRead(zip, limitsRequest, services.Options.Value, "file", errors, out kattis);
+                isKattis = KattisPackage.TryRead(zip, limitsRequest, services.Options.Value, staging, "file", errors, out kattis);
             if (isKattis && checkerRequest is not null)
                 errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
             package = kattis;
@@ -74,7 +77,7 @@ public static class ProblemsApi
                     (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading, kattis.Validator);
             else if (!isKattis)
                 await using (var zip = file.OpenReadStream())
-                    tests = ProblemArchive.Read(zip, services.Options.Value, "file", errors);
+                    tests = ProblemArchive.Read(zip, services.Options.Value, staging, "file", errors);
         }
 
         var inputValidators = package?.InputValidators?.Validators ?? [];
@@ -86,10 +89,10 @@ public static class ProblemsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         problem = problem with { Grading = grading, Validator = validator, InputValidators = package?.InputValidators, Examples = package?.Examples };
         if (problem.InputValidators is null)
-            return await StoreAsync(problem, caller, services, cancellationToken);
+            return await StoreAsync(problem, staging, caller, services, cancellationToken);
 
         // Only a worker runs code: the problem is stored for it to read, and removed again unless every test is valid.
-        await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
+        await services.Problems.InsertAsync(problem, staging, caller.KeyId, cancellationToken);
         InputValidation.Outcome outcome;
         try
         {
@@ -116,9 +119,9 @@ public static class ProblemsApi
     }
 
     private static async Task<CreatedAtRoute<ProblemView>> StoreAsync(
-        NewProblem problem, Caller caller, ProblemServices services, CancellationToken cancellationToken)
+        NewProblem problem, TestDataStaging staging, Caller caller, ProblemServices services, CancellationToken cancellationToken)
     {
-        await services.Problems.InsertAsync(problem, caller.KeyId, cancellationToken);
+        await services.Problems.InsertAsync(problem, staging, caller.KeyId, cancellationToken);
         return await ViewAsync(problem, caller, services, cancellationToken);
     }
 

@@ -48,15 +48,31 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Removes a problem whose upload was refused after it was stored (its input validators refused a test, or no
-    /// worker answered), with everything stored with it. A problem some submission already names is left alone.</summary>
+    /// worker answered), with everything stored with it: its test files too, unless another problem's tests have them. A
+    /// problem some submission already names is left alone.</summary>
     public async Task<bool> DeleteUnusedProblemAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedProblemSql, new { id }, cancellationToken: cancellationToken)) > 0;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var digests = (await connection.QueryAsync<byte[]>(new CommandDefinition(TestFilesSql, new { id }, transaction, cancellationToken: cancellationToken))).ToArray();
+        if (await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedProblemSql, new { id }, transaction, cancellationToken: cancellationToken)) == 0)
+            return false;
+        await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedFilesSql, new { digests }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
+
+    private const string TestFilesSql = """
+        SELECT input_digest FROM problem_tests WHERE problem_id = @id UNION SELECT answer_digest FROM problem_tests WHERE problem_id = @id
+        """;
 
     private const string DeleteUnusedProblemSql = """
         DELETE FROM problems WHERE id = @id AND NOT EXISTS (SELECT 1 FROM submissions WHERE problem_id = @id)
+        """;
+
+    private const string DeleteUnusedFilesSql = """
+        DELETE FROM test_data d WHERE d.digest = ANY(@digests)
+            AND NOT EXISTS (SELECT 1 FROM problem_tests t WHERE t.input_digest = d.digest OR t.answer_digest = d.digest)
         """;
 
     /// <summary>The problem's examples, in path order; null when there is no such problem, or it is another key's.</summary>

@@ -9,9 +9,9 @@ public sealed class InputValidationStore(NpgsqlDataSource dataSource)
 {
     private sealed record ValidatorsRow(string Validators, string Arguments);
 
-    private const string LoadSql = """
+    private const string LoadSql = $"""
         SELECT validators::text AS validators, arguments::text AS arguments FROM problem_input_validators WHERE problem_id = @problemId;
-        SELECT index, input, expected_output AS ExpectedOutput, points, test_group AS "group" FROM problem_tests WHERE problem_id = @problemId ORDER BY index;
+        SELECT t.index, {TestRow.ProblemColumns} FROM problem_tests t WHERE t.problem_id = @problemId ORDER BY t.index;
         """;
 
     /// <summary>The problem's input validators and tests; null when it has no input validators (or no longer exists).</summary>
@@ -20,7 +20,7 @@ public sealed class InputValidationStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(LoadSql, new { problemId }, cancellationToken: cancellationToken));
         var row = await results.ReadSingleOrDefaultAsync<ValidatorsRow>();
-        var tests = (await results.ReadAsync<TestCase>()).AsList();
+        var tests = (await results.ReadAsync<TestRow>()).Select(t => t.ToTestCase()).ToList();
         if (row is null)
             return null;
         var validators = new InputValidators(DbJson.Deserialize<List<KattisValidator>>(row.Validators),

@@ -56,7 +56,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
 
     // One batch: the claim, then the tests (the problem's, or the submission's own), then the files (the submission's, and
     // a grader problem's own).
-    private const string ClaimSql = """
+    private const string ClaimSql = $"""
         WITH claimed AS (
             UPDATE submissions
             SET status = CASE WHEN language = ANY(@uncompiledLanguages) THEN 'running' ELSE 'compiling' END, started_at = now()
@@ -67,9 +67,11 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
                c.entry, p.grader::text AS Grader, p.grading::text AS Grading, v.validator::text AS Validator
         FROM claimed c LEFT JOIN problems p ON p.id = c.problem_id LEFT JOIN problem_validators v ON v.problem_id = c.problem_id;
 
-        SELECT index, input, expected_output AS ExpectedOutput, points, NULL::text AS "group" FROM submission_tests WHERE submission_id = @id
+        SELECT index, input, expected_output AS expectedOutput, points, NULL::text AS "group",
+               NULL::text AS inputSha256, NULL::bigint AS inputSize, NULL::text AS answerSha256, NULL::bigint AS answerSize
+        FROM submission_tests WHERE submission_id = @id
         UNION ALL
-        SELECT t.index, t.input, t.expected_output, t.points, t.test_group
+        SELECT t.index, {TestRow.ProblemColumns}
         FROM problem_tests t JOIN submissions s ON s.problem_id = t.problem_id WHERE s.id = @id
         ORDER BY index;
 
@@ -90,7 +92,7 @@ public sealed class JudgingStore(NpgsqlDataSource dataSource)
         var row = await results.ReadSingleOrDefaultAsync<SubmissionRow>();
         if (row is null)
             return null;
-        var tests = await results.ReadAsync<TestCase>();
+        var tests = (await results.ReadAsync<TestRow>()).Select(t => t.ToTestCase());
         var files = (await results.ReadAsync<FileRow>()).ToLookup(f => f.Grader, f => new SubmissionFile(f.Name, f.Content));
         return new ClaimedSubmission(row.Id, row.Language, row.Source, row.Stdin, row.Limits, row.Checker,
             row.ProblemLimits, row.ProblemChecker, tests.ToList(), row.RunOptions, files[false].ToList(), row.Entry, row.Grader, files[true].ToList(),

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Judge.Contracts;
 using Judge.Data;
 using Judge.Sandbox;
@@ -14,7 +13,8 @@ namespace Judge.Worker.Judging;
 /// (kept by digest like output validators), then run on each input, as many at once as the sandbox has slots. A validator
 /// that does not compile is a fault of the package, as is each test one refuses; a sandbox that cannot run is ours.
 /// </summary>
-public sealed class InputValidation(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<InputValidation> logger) : IDisposable
+public sealed class InputValidation(ISandbox sandbox, LanguageSet languages, TestDataCache testData, IOptions<WorkerOptions> options,
+    ILogger<InputValidation> logger) : IDisposable
 {
     private readonly WorkerOptions options = options.Value;
     private readonly KattisValidatorCache compiled = new(logger, capacity: 4);
@@ -42,7 +42,8 @@ public sealed class InputValidation(ISandbox sandbox, LanguageSet languages, IOp
                 await Parallel.ForEachAsync(tests, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Slots), CancellationToken = cancellationToken },
                     async (test, token) =>
                     {
-                        var verdict = await run.ValidateInputAsync(Encoding.UTF8.GetBytes(test.Input), validators.ArgumentsFor(test.Group), token);
+                        using var jury = await JuryFiles.OpenAsync(test, testData, sandbox, token);
+                        var verdict = await run.ValidateInputAsync(jury, validators.ArgumentsFor(test.Group), token);
                         if (verdict.Failure is not null)
                             ours = verdict.Failure;
                         else if (!verdict.Valid)

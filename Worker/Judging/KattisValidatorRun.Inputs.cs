@@ -13,10 +13,10 @@ public sealed partial class KattisValidatorRun
 
     /// <summary>Runs the validator as <c>validator [arguments] &lt; input</c> in a fresh sandbox with the checker limits. Exit 42 is
     /// valid; any other exit, a signal or a limit is invalid, with the validator's stderr (else its stdout) as the reason.</summary>
-    public async Task<InputVerdict> ValidateInputAsync(byte[] input, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public async Task<InputVerdict> ValidateInputAsync(JuryFiles input, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var limits = options.CheckerLimits;
-        using var run = await sandbox.RunAsync(new SandboxSpec
+        using var run = await sandbox.RunAsync(input.WithStdin(new SandboxSpec
         {
             Command = language.RunCommand(limits.MemoryBytes, arguments),
             With = language.RunWith,
@@ -24,9 +24,8 @@ public sealed partial class KattisValidatorRun
             Binds = [new BindMount(program.HostPath, Language.ProgramDirectory)],
             Environment = SubmissionJudge.EnvironmentFor(language),
             Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles),
-            Stdin = SandboxInput.FromBytes(input),
             CaptureOutput = true,
-        }, cancellationToken);
+        }), cancellationToken);
         if (run is { Status: SandboxStatus.RuntimeError, ExitCode: InputValidators.Valid })
             return new InputVerdict(true, null);
         if (run.Status == SandboxStatus.SetupError)

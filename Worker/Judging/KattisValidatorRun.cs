@@ -20,7 +20,7 @@ namespace Judge.Worker.Judging;
 /// </summary>
 public sealed partial class KattisValidatorRun : IDisposable
 {
-    private const string DataDirectory = "/data", FeedbackDirectory = "/box/";
+    private const string FeedbackDirectory = "/box/";
 
     private readonly KattisValidator validator;
     private readonly KattisValidatorCache.Lease compiled;
@@ -111,9 +111,9 @@ public sealed partial class KattisValidatorRun : IDisposable
     }
 
     /// <summary>Judges one output: the validator reads it as its stdin.</summary>
-    public async Task<(Verdict Verdict, string? Message)> CheckAsync(TestCase test, byte[] input, CapturedOutput output, CancellationToken cancellationToken)
+    public async Task<(Verdict Verdict, string? Message)> CheckAsync(TestCase test, JuryFiles jury, CapturedOutput output, CancellationToken cancellationToken)
     {
-        using var files = new RunFiles(this, test, input);
+        using var files = new RunFiles(this, jury);
         var limits = options.CheckerLimits;
         using var run = await sandbox.RunAsync(ValidatorSpec(files, limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles))
             with { Stdin = SandboxInput.FromOutput(output) }, cancellationToken);
@@ -127,10 +127,10 @@ public sealed partial class KattisValidatorRun : IDisposable
     /// reads end of file or gets a broken pipe, so neither can wait forever, and a program that never flushes ends at its
     /// own time limits.
     /// </summary>
-    public async Task<TestResult> RunInteractiveAsync(SandboxSpec programSpec, Language programLanguage, TestCase test, byte[] input, long programBytes,
+    public async Task<TestResult> RunInteractiveAsync(SandboxSpec programSpec, Language programLanguage, TestCase test, JuryFiles jury, long programBytes,
         CancellationToken cancellationToken)
     {
-        using var files = new RunFiles(this, test, input);
+        using var files = new RunFiles(this, jury);
         using var toValidator = SandboxPipe.Create();
         using var toProgram = SandboxPipe.Create();
         var checker = options.CheckerLimits;
@@ -142,7 +142,7 @@ public sealed partial class KattisValidatorRun : IDisposable
         };
 
         var (run, validatorRun) = await sandbox.RunPairAsync(
-            programSpec with { Stdin = SandboxInput.FromPipe(toProgram), StdoutPipe = toValidator, CaptureOutput = true, StderrToStdout = false },
+            programSpec with { Stdin = SandboxInput.FromPipe(toProgram), StdinPath = null, StdoutPipe = toValidator, CaptureOutput = true, StderrToStdout = false },
             ValidatorSpec(files, validatorLimits) with { Stdin = SandboxInput.FromPipe(toValidator), StdoutPipe = toProgram },
             cancellationToken);
         using var _ = run;
@@ -165,10 +165,10 @@ public sealed partial class KattisValidatorRun : IDisposable
 
     private SandboxSpec ValidatorSpec(RunFiles files, SandboxLimits limits) => new()
     {
-        Command = language.RunCommand(options.CheckerLimits.MemoryBytes, [$"{DataDirectory}/input", $"{DataDirectory}/answer", FeedbackDirectory, .. validator.Arguments]),
+        Command = language.RunCommand(options.CheckerLimits.MemoryBytes, [JuryFiles.InputPath, JuryFiles.AnswerPath, FeedbackDirectory, .. validator.Arguments]),
         With = language.RunWith,
         WorkDir = files.Feedback.HostPath,
-        Binds = [new BindMount(program.HostPath, Language.ProgramDirectory), new BindMount(files.Data.HostPath, DataDirectory)],
+        Binds = [new BindMount(program.HostPath, Language.ProgramDirectory), .. files.Jury.Binds()],
         Environment = SubmissionJudge.EnvironmentFor(language),
         Limits = limits,
         CaptureOutput = true,
@@ -206,35 +206,12 @@ public sealed partial class KattisValidatorRun : IDisposable
     }
 
     /// <summary>A validator run's folders: the jury's input and answer (read-only for it), and its feedback dir (its /box).</summary>
-    private sealed class RunFiles : IDisposable
+    private sealed class RunFiles(KattisValidatorRun owner, JuryFiles jury) : IDisposable
     {
-        private readonly KattisValidatorRun owner;
+        public JuryFiles Jury { get; } = jury;
+        public SandboxVolume Feedback { get; } = owner.sandbox.CreateVolume("feedback-", owner.options.BoxBytes);
 
-        public RunFiles(KattisValidatorRun owner, TestCase test, byte[] input)
-        {
-            this.owner = owner;
-            Data = owner.sandbox.CreateVolume("jury-");
-            try
-            {
-                Data.WriteFile("input", input);
-                Data.WriteFile("answer", Encoding.UTF8.GetBytes(test.ExpectedOutput ?? ""));
-                Feedback = owner.sandbox.CreateVolume("feedback-", owner.options.BoxBytes);
-            }
-            catch
-            {
-                Remove(Data, owner.logger);
-                throw;
-            }
-        }
-
-        public SandboxVolume Data { get; }
-        public SandboxVolume Feedback { get; }
-
-        public void Dispose()
-        {
-            Remove(Data, owner.logger);
-            Remove(Feedback, owner.logger);
-        }
+        public void Dispose() => Remove(Feedback, owner.logger);
     }
 
     private static void Remove(SandboxVolume volume, ILogger logger)

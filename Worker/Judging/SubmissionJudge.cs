@@ -15,7 +15,8 @@ namespace Judge.Worker.Judging;
 /// read by the trusted side after the compiler ran in it: runs see it only through a read-only bind at /prog, so
 /// whatever links a compile step planted stay harmless.
 /// </summary>
-public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOptions<WorkerOptions> options, ILogger<SubmissionJudge> logger)
+public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, TestDataCache testData, IOptions<WorkerOptions> options,
+    ILogger<SubmissionJudge> logger)
     : IDisposable
 {
     private readonly WorkerOptions options = options.Value;
@@ -208,8 +209,8 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             return (new TestResult(test.Index, Verdict.MLE, 0, 0, program.ProgramBytes / 1024, null, null, "", false, "", false,
                 $"the program's files take {program.ProgramBytes / 1024} KB, which leaves less than 1 MiB of the memory limit to run in"), null);
 
-        var input = Encoding.UTF8.GetBytes(test.Input);
-        var spec = new SandboxSpec
+        using var jury = await JuryFiles.OpenAsync(test, testData, sandbox, cancellationToken);
+        var spec = jury.WithStdin(new SandboxSpec
         {
             Command = language.RunCommand(limits.MemoryBytes, runOptions.Arguments),
             With = language.RunWith,
@@ -217,12 +218,11 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
             Binds = [new BindMount(program.Volume.HostPath, Language.ProgramDirectory)],
             Environment = EnvironmentFor(language),
             Limits = sandboxLimits,
-            Stdin = SandboxInput.FromBytes(input),
             CaptureOutput = true,
             StderrToStdout = runOptions.RedirectStderrToStdout,
-        };
+        });
         if (kattis is { Interactive: true })
-            return (await kattis.RunInteractiveAsync(spec, language, test, input, program.ProgramBytes, cancellationToken), null);
+            return (await kattis.RunInteractiveAsync(spec, language, test, jury, program.ProgramBytes, cancellationToken), null);
         // Several runs (Judge0's number_of_runs) report the average time and memory; the last run's outcome stands.
         var run = await sandbox.RunAsync(spec, cancellationToken);
         long cpuTimeMs = run.CpuTimeMs, wallTimeMs = run.WallTimeMs, peakMemoryBytes = run.PeakMemoryBytes;
@@ -248,11 +248,11 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
         var storedStderr = StoredText.Decode(stderr, options.StoredOutputBytes, stderrCut);
         var (verdict, message) = VerdictRules.ForRun(run, language.ReportedOutOfMemory(run, storedStderr.Text)) is { } failed
             ? (failed, string.IsNullOrEmpty(run.Message) ? null : run.Message)
-            : test.ExpectedOutput is null
+            : !test.HasAnswer
                 ? (Verdict.AC, null)
                 : kattis is not null
-                    ? await kattis.CheckAsync(test, input, run.Stdout!, cancellationToken)
-                    : await CheckAsync(submission.Checker, test, input, run.Stdout!, checkerLanguage, checker, cancellationToken);
+                    ? await kattis.CheckAsync(test, jury, run.Stdout!, cancellationToken)
+                    : await CheckAsync(submission.Checker, jury, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
         return (new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,
@@ -260,37 +260,35 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, IOp
     }
 
     /// <param name="output">The program's stdout.</param>
-    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, TestCase test, byte[] input, CapturedOutput output,
+    private async Task<(Verdict, string?)> CheckAsync(CheckerSpec spec, JuryFiles jury, CapturedOutput output,
         Language? checkerLanguage, Compilation? checker, CancellationToken cancellationToken)
     {
         if (spec.Kind != CheckerKind.Custom)
         {
             using var stream = output.OpenRead();
-            var result = OutputCheckers.Check(spec, stream, Encoding.UTF8.GetBytes(test.ExpectedOutput!));
+            var result = OutputCheckers.Check(spec, stream, jury.Answer);
             return (result.Verdict, result.Message);
         }
-        return await RunCustomCheckerAsync(test, input, output, checkerLanguage!, checker!, cancellationToken);
+        return await RunCustomCheckerAsync(jury, output, checkerLanguage!, checker!, cancellationToken);
     }
 
     /// <summary>testlib's convention: <c>checker input output answer</c>; exit 0 accepts, 1 is WA, 2 is PE, anything else is the checker's failure.
-    /// The input and the answer are the jury's and are written into the checker's box. The program's output, which may be
-    /// as large as its output limit, is not copied anywhere: the checker reads it as its stdin, and by the name
-    /// <c>/dev/stdin</c> (Kattis validators read it from stdin too).</summary>
-    private async Task<(Verdict, string?)> RunCustomCheckerAsync(TestCase test, byte[] input, CapturedOutput output,
+    /// The input and the answer are the jury's, shown read-only at <c>/data/input</c> and <c>/data/answer</c>. None of the
+    /// three is copied: the program's output, which may be as large as its output limit, is the checker's stdin, named
+    /// <c>/dev/stdin</c> (Kattis validators read it from stdin too). The checker's box is its own scratch space.</summary>
+    private async Task<(Verdict, string?)> RunCustomCheckerAsync(JuryFiles jury, CapturedOutput output,
         Language language, Compilation checker, CancellationToken cancellationToken)
     {
         var box = sandbox.CreateVolume("check-", options.BoxBytes);
         try
         {
-            box.WriteFile("input", input);
-            box.WriteFile("answer", Encoding.UTF8.GetBytes(test.ExpectedOutput!));
             var limits = options.CheckerLimits;
             using var run = await sandbox.RunAsync(new SandboxSpec
             {
-                Command = language.RunCommand(limits.MemoryBytes, ["input", "/dev/stdin", "answer"]),
+                Command = language.RunCommand(limits.MemoryBytes, [JuryFiles.InputPath, "/dev/stdin", JuryFiles.AnswerPath]),
                 With = language.RunWith,
                 WorkDir = box.HostPath,
-                Binds = [new BindMount(checker.Volume.HostPath, Language.ProgramDirectory)],
+                Binds = [new BindMount(checker.Volume.HostPath, Language.ProgramDirectory), .. jury.Binds()],
                 Environment = EnvironmentFor(language),
                 Limits = limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles, language.MinFileSizeBytes),
                 Stdin = SandboxInput.FromOutput(output),

@@ -41,6 +41,9 @@ public static class WorkerTelemetry
     private static readonly Counter<long> FaultsCounter = Meter.CreateCounter<long>(
         "judge.submission.faults", "{submission}", "Submissions given up on after their retries and marked IE");
 
+    private static readonly Counter<long> TestDataCounter = Meter.CreateCounter<long>(
+        "judge.test_data.uses", "{file}", "Test files a run used, by whether the worker's cache had them (hit) or fetched them first (miss)");
+
 
     /// <summary>A message was taken: how long it waited, and whether it is another attempt at the same submission.</summary>
     public static void Received(ConsumeContext context)
@@ -63,4 +66,7 @@ public static class WorkerTelemetry
         FinishedCounter.Add(1, new KeyValuePair<string, object?>("verdict", verdict.ToString()), new KeyValuePair<string, object?>("language", language));
 
     public static void Faulted() => FaultsCounter.Add(1);
+
+    public static void TestDataUsed(bool cached) =>
+        TestDataCounter.Add(1, new KeyValuePair<string, object?>("cache", cached ? "hit" : "miss"));
 }

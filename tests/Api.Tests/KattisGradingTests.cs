@@ -55,10 +55,11 @@ public class KattisGradingTests
     public void A_grading_key_the_default_grader_cannot_take_is_refused_with_its_file(string testdata, string reason)
     {
         var errors = new ValidationErrors();
+        using var staging = new TestDataStaging();
         using var zip = ProblemArchiveTests.Zip(("problem.yaml", "name: bad\ntype: scoring\n"), ("data/secret/testdata.yaml", testdata),
             ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
 
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), "file", errors, out var problem));
+        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem));
 
         Assert.Null(problem);
         Assert.Contains(errors.ToDictionary()["file:data/secret/testdata.yaml"], e => e.Contains(reason));
@@ -67,8 +68,9 @@ public class KattisGradingTests
     private static ProblemGrading Read(params (string Name, string Content)[] files)
     {
         var errors = new ValidationErrors();
+        using var staging = new TestDataStaging();
         using var zip = ProblemArchiveTests.Zip(files);
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), "file", errors, out var problem));
+        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem));
         Assert.True(problem?.Grading is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         return problem.Grading;
     }

@@ -300,7 +300,7 @@ public sealed class KattisPackageTests(ApiFixture fixture)
     {
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
         return (await connection.QueryAsync<(int, string, string, int, string?)>(
-            "SELECT index, input, expected_output, points, test_group FROM problem_tests WHERE problem_id = @id ORDER BY index", new { id })).ToList();
+            $"SELECT index, {StoredTestData.TextOf("input_digest")}, {StoredTestData.TextOf("answer_digest")}, points, test_group FROM problem_tests WHERE problem_id = @id ORDER BY index", new { id })).ToList();
     }
 
     private async Task<long> ProblemCountAsync()

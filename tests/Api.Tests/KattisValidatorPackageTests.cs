@@ -123,7 +123,8 @@ public sealed class KattisValidatorPackageTests
     {
         using var zip = ProblemArchiveTests.Zip(files);
         var errors = new ValidationErrors();
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), "file", errors, out var problem), "not read as a Kattis package");
+        using var staging = new TestDataStaging();
+        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem), "not read as a Kattis package");
         return (problem, errors.ToDictionary().ToDictionary(e => e.Key, e => e.Value));
     }
 }

@@ -23,11 +23,23 @@ public sealed class ProblemArchiveTests
         return stream;
     }
 
-    private static (IReadOnlyList<TestCase> Tests, string[] Errors) Read(Stream zip)
+    /// <returns>Each test as its index, its input's and its answer's bytes as staged, and its points.</returns>
+    private static (List<(int Index, byte[] Input, byte[] Answer, int Points)> Tests, string[] Errors) Read(Stream zip)
     {
         var errors = new ValidationErrors();
-        var tests = ProblemArchive.Read(zip, Options, "file", errors);
-        return (tests, errors.ToDictionary().GetValueOrDefault("file") ?? []);
+        using var staging = new TestDataStaging();
+        var tests = ProblemArchive.Read(zip, Options, staging, "file", errors);
+        return ([.. tests.Select(t => (t.Index, Staged(staging, t.InputFile!), Staged(staging, t.AnswerFile!), t.Points))],
+            errors.ToDictionary().GetValueOrDefault("file") ?? []);
+    }
+
+    private static byte[] Staged(TestDataStaging staging, TestFile file)
+    {
+        using var stream = staging.OpenRead(file);
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        Assert.Equal((file.Size, file.Sha256), (bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.ToArray()))));
+        return bytes.ToArray();
     }
 
     [Fact]
@@ -36,7 +48,7 @@ public sealed class ProblemArchiveTests
         var (tests, errors) = Read(Zip(("10.in", "b"), ("10.out", "B"), ("tests/2.in", "a"), ("tests/2.out", "A"), ("tests/", "")));
 
         Assert.Empty(errors);
-        Assert.Equal([new TestCase(1, "a", "A", 1), new TestCase(2, "b", "B", 1)], tests);
+        Assert.Equal([(1, "a", "A", 1), (2, "b", "B", 1)], tests.Select(t => (t.Index, Encoding.UTF8.GetString(t.Input), Encoding.UTF8.GetString(t.Answer), t.Points)));
     }
 
     [Fact]
@@ -82,7 +94,7 @@ public sealed class ProblemArchiveTests
     }
 
     [Fact]
-    public void Binary_test_data_is_rejected_as_not_text()
+    public void Binary_test_data_is_kept_byte_for_byte_under_its_sha256()
     {
         var stream = new MemoryStream();
         using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
@@ -93,8 +105,11 @@ public sealed class ProblemArchiveTests
         }
         stream.Position = 0;
 
-        var (_, errors) = Read(stream);
+        var (tests, errors) = Read(stream);
 
-        Assert.Contains("not UTF-8", Assert.Single(errors));
+        Assert.Empty(errors);
+        var test = Assert.Single(tests);
+        Assert.Equal([0xff, 0xfe, 0x00], test.Input);
+        Assert.Empty(test.Answer);
     }
 }

@@ -90,7 +90,7 @@ public sealed class ProblemsApiTests(ApiFixture fixture)
         Assert.Equal(("squares", 3, 3, 300, CheckerKind.Exact), (created!.Name, created.TestCount, created.TotalPoints, created.Limits.CpuTimeMs, created.Checker.Kind));
         await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
         var tests = await connection.QueryAsync<(int Index, string Input, string Expected)>(
-            "SELECT index, input, expected_output FROM problem_tests WHERE problem_id = @Id ORDER BY index", new { created.Id });
+            $"SELECT index, {StoredTestData.TextOf("input_digest")}, {StoredTestData.TextOf("answer_digest")} FROM problem_tests WHERE problem_id = @Id ORDER BY index", new { created.Id });
         Assert.Equal([(1, "1", "1"), (2, "2", "4"), (3, "3", "9")], tests);
     }
 

@@ -63,7 +63,7 @@ public sealed class HostileSubmissionTests : IDisposable
             CompileLimits = new TestLimits { CpuTimeMs = 3_000, WallTimeMs = 6_000, MemoryKb = 512 << 10, Processes = 64, OutputKb = 64 << 10 },
             CompileOutputBytes = 4 << 10,
         };
-        judge = new SubmissionJudge(sandbox, Languages, Options.Create(options), NullLogger<SubmissionJudge>.Instance);
+        judge = new SubmissionJudge(sandbox, Languages, WorkerHarness.CacheWithoutDatabase(), Options.Create(options), NullLogger<SubmissionJudge>.Instance);
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ public sealed class InputValidationTests
     [Fact]
     public async Task A_validator_refuses_each_test_it_finds_invalid_with_its_message_under_its_group_s_arguments()
     {
-        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
+        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
         var validators = new InputValidators([AtMost], new Dictionary<string, IReadOnlyList<string>> { ["sample"] = ["10"], ["secret"] = ["10"], ["secret/big"] = ["100"] });
 
         var (faults, failure) = await validation.ValidateAsync(validators, Tests, CancellationToken.None);
@@ -44,7 +44,7 @@ public sealed class InputValidationTests
     [Fact]
     public async Task A_validator_that_does_not_compile_is_a_fault_of_the_package_with_the_compiler_s_output()
     {
-        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
+        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
         var broken = new KattisValidator("input_validators/broken", "c", false, false, [new ValidatorFile("broken.c", "int main(void) { return 42 }\n")], []);
 
         var (faults, failure) = await validation.ValidateAsync(new InputValidators([broken], new Dictionary<string, IReadOnlyList<string>>()), Tests, CancellationToken.None);

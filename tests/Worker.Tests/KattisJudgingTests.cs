@@ -56,11 +56,12 @@ public class KattisJudgingTests(PostgresFixture postgres)
             }
         zip.Position = 0;
         var errors = new ValidationErrors();
-        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, "file", errors, out var package), "not read as a Kattis package");
+        using var staging = new TestDataStaging();
+        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, staging, "file", errors, out var package), "not read as a Kattis package");
         var problem = package is null ? null
             : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
         Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        await new ProblemStore(worker.Database).InsertAsync(problem, await worker.OwnerAsync(), CancellationToken.None);
+        await new ProblemStore(worker.Database).InsertAsync(problem, staging, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 }

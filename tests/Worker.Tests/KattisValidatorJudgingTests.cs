@@ -240,12 +240,13 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
             }
         zip.Position = 0;
         var errors = new ValidationErrors();
-        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, "file", errors, out var package), "not read as a Kattis package");
+        using var staging = new TestDataStaging();
+        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, staging, "file", errors, out var package), "not read as a Kattis package");
         var problem = package is null ? null
             : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
         Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         Assert.NotNull(package!.Validator);
-        await new ProblemStore(worker.Database).InsertAsync(problem with { Grading = package.Grading, Validator = package.Validator }, await worker.OwnerAsync(), CancellationToken.None);
+        await new ProblemStore(worker.Database).InsertAsync(problem with { Grading = package.Grading, Validator = package.Validator }, staging, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 }

@@ -245,7 +245,8 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
         var errors = new ValidationErrors();
         var problem = ProblemValidator.Validate(request, languages, WorkerHarness.ApiOptions, errors, languages)
             ?? throw new InvalidOperationException(string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        await new ProblemStore(worker.Database).InsertAsync(problem, await worker.OwnerAsync(), CancellationToken.None);
+        using var staging = new TestDataStaging();
+        await new ProblemStore(worker.Database).InsertAsync(problem with { Tests = staging.AddTexts(problem.Tests) }, staging, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 

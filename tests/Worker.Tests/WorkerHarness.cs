@@ -38,6 +38,7 @@ public sealed class WorkerHarness : IAsyncDisposable
         {
             ["ConnectionStrings:Judge"] = postgres.ConnectionString,
             ["Worker:Slots"] = "2",
+            ["Worker:TestDataDirectory"] = TestDataDirectory,
         }).Build();
 
         var services = new ServiceCollection();
@@ -58,6 +59,17 @@ public sealed class WorkerHarness : IAsyncDisposable
         await Bus.Stop();
         await provider.DisposeAsync();
     }
+
+    /// <summary>Where the tests' workers cache test files (each worker in a directory of its own), not the host's /var/cache.</summary>
+    public static readonly string TestDataDirectory = Path.Combine(Path.GetTempPath(), "judge-worker-tests", "test-data");
+
+    /// <summary>The worker's cache of test files.</summary>
+    public TestDataCache TestData => provider.GetRequiredService<TestDataCache>();
+
+    /// <summary>A cache for judging without a database: only a submission's own (text) tests, which it never fetches.</summary>
+    public static TestDataCache CacheWithoutDatabase() => new(NpgsqlDataSource.Create("Host=no-database.invalid"),
+        Microsoft.Extensions.Options.Options.Create(new WorkerOptions { TestDataDirectory = TestDataDirectory }),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<TestDataCache>.Instance);
 
     /// <summary>The Api's settings as it ships them: its default limits are what a submission that sets none is stored with.</summary>
     public static readonly JudgeOptions ApiOptions = new();
@@ -87,7 +99,8 @@ public sealed class WorkerHarness : IAsyncDisposable
         var request = new CreateProblemRequest("p", limits, checker, tests.Select(t => new TestCaseRequest(t.Input, t.Expected, t.Points)).ToList());
         var errors = new ValidationErrors();
         var problem = ProblemValidator.Validate(request, Offered(checker?.Language), ApiOptions, errors) ?? throw Refused(errors);
-        await new ProblemStore(Database).InsertAsync(problem, await OwnerAsync(), CancellationToken.None);
+        using var staging = new TestDataStaging();
+        await new ProblemStore(Database).InsertAsync(problem with { Tests = staging.AddTexts(problem.Tests) }, staging, await OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 
