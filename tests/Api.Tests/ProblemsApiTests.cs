@@ -95,6 +95,34 @@ public sealed class ProblemsApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Test_files_are_stored_once_by_their_sha256_however_many_tests_and_problems_have_them()
+    {
+        var unique = $"{Guid.NewGuid():N}\n";
+        var first = await UploadPairsAsync(("1.in", unique), ("1.out", unique), ("2.in", unique), ("2.out", "other\n"));
+        var second = await UploadPairsAsync(("1.in", unique), ("1.out", unique));
+
+        await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(unique));
+        var (files, chunks, size) = await connection.QuerySingleAsync<(long, long, long)>("""
+            SELECT (SELECT count(*) FROM test_data WHERE digest = @digest), (SELECT count(*) FROM test_data_chunks WHERE digest = @digest),
+                   (SELECT size FROM test_data WHERE digest = @digest)
+            """, new { digest });
+        Assert.Equal((1L, 1L, (long)unique.Length), (files, chunks, size));
+        var uses = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM problem_tests WHERE problem_id = ANY(@ids) AND input_digest = @digest", new { ids = new[] { first, second }, digest });
+        Assert.Equal(3, uses);
+    }
+
+    private async Task<Guid> UploadPairsAsync(params (string Name, string Content)[] files)
+    {
+        using var zip = ProblemArchiveTests.Zip(files);
+        using var form = new MultipartFormDataContent { { new StringContent("shared"), "name" }, { new StreamContent(zip), "file", "tests.zip" } };
+        var response = await Client.PostAsync("/api/v1/problems/upload", form);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<ProblemView>())!.Id;
+    }
+
+    [Fact]
     public async Task Zip_with_an_incomplete_pair_and_bad_limits_json_is_400_naming_both()
     {
         using var zip = ProblemArchiveTests.Zip(("1.in", "1"), ("1.out", "1"), ("2.in", "2"));

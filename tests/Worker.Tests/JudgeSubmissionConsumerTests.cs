@@ -168,12 +168,12 @@ public class JudgeSubmissionConsumerTests(PostgresFixture postgres)
         // stdin, named /dev/stdin: the program's captured stdout itself, not a copy in the box.
         var sandbox = new FakeSandbox(spec =>
         {
-            if (FakeSandbox.IsCompile(spec) || spec.Command[^1] != "answer")
+            if (FakeSandbox.IsCompile(spec) || spec.Command[^1] != "/data/answer")
                 return null;
-            Assert.Equal(["input", "/dev/stdin", "answer"], spec.Command.TakeLast(3));
-            Assert.False(File.Exists(Path.Combine(spec.WorkDir!, "output")));
+            Assert.Equal(["/data/input", "/dev/stdin", "/data/answer"], spec.Command.TakeLast(3));
+            Assert.Empty(Directory.GetFileSystemEntries(spec.WorkDir!));
             var output = FakeSandbox.Input(spec);
-            var answer = File.ReadAllText(Path.Combine(spec.WorkDir!, "answer"));
+            var answer = FakeSandbox.JuryFile(spec, "/data/answer");
             return output == answer ? FakeSandbox.Result() : FakeSandbox.Result(SandboxStatus.RuntimeError, 1, stderr: $"wanted {answer}\n");
         });
         await using var worker = await WorkerHarness.StartAsync(postgres, sandbox, C);

@@ -201,8 +201,19 @@ public sealed class FakeSandbox(Func<SandboxSpec, SandboxResult?>? script = null
     /// <summary>What the run would read as its stdin.</summary>
     public static string Input(SandboxSpec spec)
     {
+        if (spec.StdinPath is { } path)
+            return File.ReadAllText(path);
         using var stdin = new FileStream(new SafeFileHandle(spec.Stdin!.Open(), ownsHandle: true), FileAccess.Read, bufferSize: 0);
         return new StreamReader(stdin, Encoding.UTF8).ReadToEnd();
+    }
+
+    /// <summary>A jury file a run sees at <paramref name="shown"/> (<c>/data/answer</c>): bound as a file, or in a bound folder.</summary>
+    public static string JuryFile(SandboxSpec spec, string shown)
+    {
+        if (spec.Binds.FirstOrDefault(b => b.Target == shown) is { } file)
+            return File.ReadAllText(file.Source);
+        var folder = spec.Binds.Single(b => b.Target == Path.GetDirectoryName(shown));
+        return File.ReadAllText(Path.Combine(folder.Source, Path.GetFileName(shown)));
     }
 
     public static bool IsCompile(SandboxSpec spec) => spec.Binds.Count == 0;
