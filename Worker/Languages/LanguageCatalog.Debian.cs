@@ -343,7 +343,7 @@ public static partial class LanguageCatalog
     /// GNU Prolog (Judge0's Prolog) compiled to a native program; the program runs <c>main</c> through
     /// <c>:- initialization(main).</c>. gplc finds its helpers (pl2wam, wam2ma, ma2asm) on PATH. Its stacks are
     /// fixed in size: the global stack is made large (GLOBALSZ, in KB) so that the memory limit, not the stack,
-    /// is what a hog meets; the pages are only reserved until used.
+    /// is what a hog meets; the pages are only reserved until used. Several files are compiled and linked together.
     /// </summary>
     public static Language Prolog() => new()
     {
@@ -351,6 +351,7 @@ public static partial class LanguageCatalog
         Name = "Prolog (GNU Prolog)",
         SourceFile = "main.pl",
         Compile = [$"{GnuProlog}/bin/gplc", "--no-top-level", "-o", "main", "main.pl"],
+        SourceExtensions = [".pl", ".pro"],
         CompileWith = [GnuProlog, .. GnuToolchainForDrivers],
         Environment = new Dictionary<string, string> { ["PATH"] = $"{GnuProlog}/bin:/usr/bin:/bin", ["GLOBALSZ"] = "1048576" },
         Run = NativeRun,
@@ -502,7 +503,8 @@ public static partial class LanguageCatalog
     }
 
     /// <summary>Groovy compiled ahead (groovyc's FileSystemCompiler, as Judge0 does) to the script's class <c>main</c>, run with
-    /// Groovy's runtime (groovy-all) on the class path.</summary>
+    /// Groovy's runtime (groovy-all) on the class path. Several files are compiled together; each script is a class named
+    /// after its file, and the run is the file to run's.</summary>
     public static IEnumerable<Language> Groovy()
     {
         var javaHome = JavaHome();
@@ -518,6 +520,8 @@ public static partial class LanguageCatalog
             CompileWith = [.. JvmFiles(javaHome), groovy],
             Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{groovy}", "main"],
             RunWith = [.. JvmFiles(javaHome), groovy],
+            SourceExtensions = [".groovy"],
+            EntryArgument = "main",
             VersionCommand = [$"{javaHome}/bin/java", "-cp", groovy, "groovy.ui.GroovyMain", "--version"],
         });
     }
@@ -546,7 +550,8 @@ public static partial class LanguageCatalog
 
     /// <summary>
     /// NASM, then GNU ld, as Judge0's nasmld script does, as two fixed steps. The program is a static executable with its
-    /// own <c>_start</c> (no libc), so a run needs nothing in its image.
+    /// own <c>_start</c> (no libc), so a run needs nothing in its image. Of several files, NASM assembles the one with
+    /// <c>global _start</c>, which reads the others with <c>%include</c> from its working directory, where they are.
     /// </summary>
     public static Language Nasm() => new()
     {
@@ -555,10 +560,15 @@ public static partial class LanguageCatalog
         SourceFile = "main.asm",
         Compile = ["/usr/bin/nasm", "-f", "elf64", "-o", "main.o", "main.asm"],
         ThenCompile = [["/usr/bin/ld", "-o", "main", "main.o"]],
+        SourceExtensions = [".asm"],
+        CompilesEntryOnly = true,
+        EntryMarker = NasmStart,
         CompileWith = ["/usr/bin/nasm", "/usr/bin/ld"],
         Run = NativeRun,
         VersionCommand = ["/usr/bin/nasm", "-v"],
     };
+
+    private static readonly Regex NasmStart = new(@"^\s*global\s+_start\b", RegexOptions.Multiline | RegexOptions.IgnoreCase);
 
     /// <summary>octave-cli on the script, as Judge0 runs it, without the user's or the site's start-up files.</summary>
     public static Language Octave() => new()

@@ -15,7 +15,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
 {
     private static readonly HashSet<string> Used =
         ["c", "cpp17", "cpp20", "c-clang", "cpp-clang", "d", "objective-c", "csharp", "java", "python3", "rust", "go", "javascript",
-         "bash", "perl", "ruby", "php", "lua", "pascal", "haskell", "kotlin", "scala", "typescript", "ocaml", "fortran", "cobol"];
+         "bash", "perl", "ruby", "php", "lua", "pascal", "haskell", "kotlin", "scala", "typescript", "ocaml", "fortran", "cobol", "prolog", "groovy", "nasm"];
 
     private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
         .Detect(LanguageCatalog.ForThisHost().Where(l => Used.Contains(l.Id))).Select(l => l.Language).ToArray());
@@ -26,6 +26,72 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
 
     private const string CMain = "#include <stdio.h>\n#include \"sum.h\"\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", sum(a, b)); return 0; }\n";
     private const string CppMain = "#include <iostream>\n#include \"sum.hpp\"\nint main() { long a, b; std::cin >> a >> b; std::cout << sum(a, b) << '\\n'; }\n";
+
+    /// <summary>Reads two numbers and calls print_int, which print.asm defines and <c>%include</c> brings in.</summary>
+    private const string NasmSum = """
+        %include "print.asm"
+        section .bss
+        buf: resb 256
+        section .text
+        global _start
+        _start:
+            mov rax, 0
+            mov rdi, 0
+            mov rsi, buf
+            mov rdx, 256
+            syscall
+            mov rcx, rax
+            xor rsi, rsi
+            xor r8, r8
+            xor rax, rax
+        scan:
+            cmp rsi, rcx
+            jge done
+            movzx rdx, byte [buf + rsi]
+            inc rsi
+            sub rdx, '0'
+            cmp rdx, 9
+            ja separator
+            imul rax, rax, 10
+            add rax, rdx
+            jmp scan
+        separator:
+            add r8, rax
+            xor rax, rax
+            jmp scan
+        done:
+            add rax, r8
+            call print_int
+            mov rax, 60
+            xor rdi, rdi
+            syscall
+
+        """;
+
+    private const string NasmPrint = """
+        section .bss
+        out: resb 32
+        section .text
+        print_int:
+            lea rsi, [out + 31]
+            mov byte [rsi], 10
+            mov rbx, 10
+        digit:
+            xor rdx, rdx
+            div rbx
+            add dl, '0'
+            dec rsi
+            mov [rsi], dl
+            test rax, rax
+            jnz digit
+            mov rax, 1
+            mov rdi, 1
+            lea rdx, [out + 32]
+            sub rdx, rsi
+            syscall
+            ret
+
+        """;
 
     public static TheoryData<string, string?, string[]> Programs => new()
     {
@@ -85,6 +151,12 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
         // adder.cob sorts first, but the main program (no PROCEDURE DIVISION USING) must come first for cobc -x.
         { "cobol", null, ["adder.cob", "IDENTIFICATION DIVISION.\nPROGRAM-ID. ADDER.\nDATA DIVISION.\nLINKAGE SECTION.\n01 A PIC S9(18).\n01 B PIC S9(18).\n01 S PIC S9(18).\nPROCEDURE DIVISION USING A B S.\n    COMPUTE S = A + B\n    GOBACK.\n",
                           "main.cob", "IDENTIFICATION DIVISION.\nPROGRAM-ID. MAIN.\nDATA DIVISION.\nWORKING-STORAGE SECTION.\n01 LINE-IN PIC X(80).\n01 A PIC S9(18).\n01 B PIC S9(18).\n01 S PIC S9(18).\n01 S-OUT PIC -(18)9.\nPROCEDURE DIVISION.\n    ACCEPT LINE-IN\n    UNSTRING LINE-IN DELIMITED BY ALL SPACE INTO A B\n    CALL \"ADDER\" USING A B S\n    MOVE S TO S-OUT\n    DISPLAY FUNCTION TRIM(S-OUT)\n    STOP RUN.\n"] },
+        { "prolog", null, ["adder.pl", "add(A, B, S) :- S is A + B.\n",
+                           "main.pl", ":- initialization(main).\nmain :- read_integer(A), read_integer(B), add(A, B, S), write(S), nl.\n"] },
+        // Each Groovy script is a class named after its file: entry says which one runs.
+        { "groovy", "solve.groovy", ["Adder.groovy", "class Adder { static long add(long a, long b) { a + b } }\n",
+                                     "solve.groovy", "def (a, b) = System.in.newReader().readLine().trim().split(\" \").collect { it as long }\nprintln(Adder.add(a, b))\n"] },
+        { "nasm", null, ["print.asm", NasmPrint, "sum.asm", NasmSum] },
         { "javascript", "run.js", ["lib.js", "exports.add = (a, b) => a + b;\n",
                                    "run.js", "const { add } = require('./lib.js');\nconst [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(add(a, b));\n"] },
     };
