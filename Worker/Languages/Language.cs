@@ -89,24 +89,39 @@ public sealed record Language
     /// and <c>node --check</c>, <c>bash -n</c> and the like check one file.</summary>
     public bool CompilesEntryOnly { get; init; }
 
+    /// <summary>The compile step gets the file to run first, then the other sources: GnuCOBOL's <c>-x</c> makes the first
+    /// file's program the main one, and the others its subprograms.</summary>
+    public bool CompilesEntryFirst { get; init; }
+
+    /// <summary>For compilers that must see a module before the files that use it (Fortran, OCaml): the module names a source
+    /// defines and those it uses. The compile step gets the sources in an order where each comes after the others that
+    /// define what it uses; a cycle is a compilation error. Null: the compiler takes them in any order.</summary>
+    public Func<SubmissionFile, (IReadOnlyCollection<string> Defines, IReadOnlyCollection<string> Uses)>? Modules { get; init; }
+
     /// <summary>What marks the file to run among several: Python's <c>__main__</c> guard, Java's <c>main</c>.</summary>
     public Regex? EntryMarker { get; init; }
 
-    /// <summary>The run command's argument that names the class to run (Java's <c>Main</c>): the file to run names it instead.</summary>
-    public string? MainClass { get; init; }
+    /// <summary>The run command's argument that names what to run (Java's class <c>Main</c>, TypeScript's <c>/prog/main.js</c>):
+    /// the file to run names it instead, through <see cref="EntryArgumentOf"/>.</summary>
+    public string? EntryArgument { get; init; }
+
+    /// <summary>What the file to run puts in place of <see cref="EntryArgument"/>: by default its name without the extension
+    /// (Java's <c>Different.java</c> runs the class <c>Different</c>).</summary>
+    public Func<string, string> EntryArgumentOf { get; init; } = name => Path.GetFileNameWithoutExtension(name);
 
     /// <summary>Where a run finds the one-file program; a language that runs it by this path runs a script.</summary>
     private string ScriptPath => $"{ProgramDirectory}/{SourceFile}";
 
     /// <summary>Whether the run command names a file to run (an interpreter's script, Java's class), so several files need one chosen.</summary>
-    private bool NeedsEntry => CompilesEntryOnly || MainClass is not null || Run.Contains(ScriptPath);
+    private bool NeedsEntry => CompilesEntryOnly || CompilesEntryFirst || EntryArgument is not null || Run.Contains(ScriptPath);
 
     /// <summary>Whether a grader may be written in this language: its run command is an interpreter on a script.</summary>
     public bool RunsGraders => Run.Contains(ScriptPath);
 
     /// <summary>
     /// This language's commands for a submission of several <paramref name="files"/>: the compile step gets every source
-    /// (or only the file to run, <see cref="CompilesEntryOnly"/>), the run the file to run. That file is <paramref name="entry"/>
+    /// (or only the file to run, <see cref="CompilesEntryOnly"/>; or it first, <see cref="CompilesEntryFirst"/>; in
+    /// dependency order, <see cref="Modules"/>), the run the file to run. That file is <paramref name="entry"/>
     /// when the client named it, else the one source with the <see cref="EntryMarker"/>, else the source named like the
     /// one-file <see cref="SourceFile"/>, else the only source. Null, with the reason, when the files cannot make a program
     /// of this language (the submission's fault: a compilation error).
@@ -141,12 +156,39 @@ public sealed record Language
             problem = $"The file to run, '{run}', is not a {Name} source ({string.Join(", ", SourceExtensions)}).";
             return null;
         }
-        IEnumerable<string> compiled = CompilesEntryOnly ? [run!] : sources.Select(f => f.Name);
+        var ordered = Modules is null ? sources : InDependencyOrder(sources, Modules, out problem);
+        if (ordered is null)
+            return null;
+        IEnumerable<string> compiled = CompilesEntryOnly ? [run!]
+            : CompilesEntryFirst ? [run!, .. ordered.Select(f => f.Name).Where(name => name != run)]
+            : ordered.Select(f => f.Name);
         return this with
         {
             Compile = Compile?.SelectMany(arg => arg == SourceFile ? compiled.Select(name => $"./{name}") : [arg]).ToArray(),
-            Run = Run.Select(arg => arg == ScriptPath ? $"{ProgramDirectory}/{run}" : arg == MainClass ? Path.GetFileNameWithoutExtension(run!) : arg).ToArray(),
+            Run = Run.Select(arg => arg == ScriptPath ? $"{ProgramDirectory}/{run}" : arg == EntryArgument ? EntryArgumentOf(run!) : arg).ToArray(),
         };
+    }
+
+    /// <summary>The sources, each after the others that define a module it uses; otherwise in the order given (by name).</summary>
+    private static List<SubmissionFile>? InDependencyOrder(List<SubmissionFile> sources,
+        Func<SubmissionFile, (IReadOnlyCollection<string> Defines, IReadOnlyCollection<string> Uses)> modules, out string? problem)
+    {
+        problem = null;
+        var names = sources.ToDictionary(f => f.Name, modules);
+        var left = sources.ToList();
+        var ordered = new List<SubmissionFile>();
+        while (left.Count > 0)
+        {
+            var next = left.FirstOrDefault(f => !left.Any(g => g != f && names[g.Name].Defines.Any(names[f.Name].Uses.Contains)));
+            if (next is null)
+            {
+                problem = $"The modules of {string.Join(", ", left.Select(f => f.Name))} use each other in a cycle: no order compiles them.";
+                return null;
+            }
+            ordered.Add(next);
+            left.Remove(next);
+        }
+        return ordered;
     }
 
     private string? FindEntry(IReadOnlyList<SubmissionFile> sources, out string? problem)

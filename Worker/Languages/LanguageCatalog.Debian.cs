@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Judge.Data;
+
 namespace Judge.Worker.Languages;
 
 /// <summary>
@@ -151,7 +154,9 @@ public static partial class LanguageCatalog
         VersionCommand = [$"{Llvm}/bin/clang", "--version"],
     };
 
-    /// <summary>libgfortran linked in statically, so a run needs no more than a C program's.</summary>
+    /// <summary>libgfortran linked in statically, so a run needs no more than a C program's. gfortran compiles its files in
+    /// the order given and a <c>use</c> reads the module's <c>.mod</c>, written when its file was compiled: so a file that
+    /// defines a module comes before the files that use it (<see cref="FortranModules"/>).</summary>
     public static Language Fortran() => new()
     {
         Id = "fortran",
@@ -159,6 +164,8 @@ public static partial class LanguageCatalog
         SourceFile = "main.f90",
         Compile = ["/usr/bin/gfortran", "-O2", "-pipe", "-static-libgfortran", "-o", "main", "main.f90"],
         CompileWith = GnuToolchain,
+        SourceExtensions = [".f90", ".f95", ".f03", ".f08"],
+        Modules = FortranModules,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = ["/usr/bin/gfortran", "--version"],
@@ -217,7 +224,41 @@ public static partial class LanguageCatalog
         "/bin/sh", "/usr/bin/gcc", "/usr/bin/x86_64-linux-gnu-gcc", "/usr/bin/x86_64-linux-gnu-as", .. GnuToolchain,
     ];
 
-    /// <summary>ocamlopt to native code (it assembles and links with gcc through the shell).</summary>
+    /// <summary>A program that is a COBOL main program: no <c>PROCEDURE DIVISION USING</c>, which only a subprogram has (it is
+    /// given its caller's data). Matches at the start of a file that has none.</summary>
+    private static readonly Regex CobolMain = new(@"\A(?![\s\S]*\bPROCEDURE\s+DIVISION\s+USING\b)", RegexOptions.IgnoreCase);
+
+    private static readonly Regex FortranComment = new("!.*$", RegexOptions.Multiline);
+    private static readonly Regex FortranModule = new(@"^\s*module\s+(\w+)\s*(;|$)", RegexOptions.Multiline | RegexOptions.IgnoreCase);
+    private static readonly Regex FortranUse = new(@"^\s*use\b(\s*,\s*\w+)?(\s*::)?\s*(\w+)", RegexOptions.Multiline | RegexOptions.IgnoreCase);
+
+    /// <summary>The modules a Fortran file defines (<c>module adder</c>, not <c>module procedure</c>) and uses (<c>use adder</c>,
+    /// <c>use, intrinsic :: iso_fortran_env</c>), in lower case as Fortran's names are; comments left out.</summary>
+    private static (IReadOnlyCollection<string>, IReadOnlyCollection<string>) FortranModules(SubmissionFile file)
+    {
+        var code = FortranComment.Replace(file.Content, "");
+        return (FortranModule.Matches(code).Select(m => m.Groups[1].Value.ToLowerInvariant()).ToHashSet(),
+                FortranUse.Matches(code).Select(m => m.Groups[3].Value.ToLowerInvariant()).ToHashSet());
+    }
+
+    private static readonly Regex OCamlCommentOrLiteral = new(@"\(\*[\s\S]*?\*\)|""(?:[^""\\]|\\.)*""|'(?:[^'\\]|\\.)'");
+    private static readonly Regex OCamlCapitalized = new(@"\b[A-Z][A-Za-z0-9_']*");
+
+    /// <summary>An OCaml file defines the module named after it (<c>adder.ml</c>: <c>Adder</c>) and may use any capitalized name
+    /// in its code, outside comments and literals, as ocamldep reads it: a constructor that happens to be named like another
+    /// file's module only orders the two. An implementation also uses its own interface, which comes first.</summary>
+    private static (IReadOnlyCollection<string>, IReadOnlyCollection<string>) OCamlModules(SubmissionFile file)
+    {
+        var stem = Path.GetFileNameWithoutExtension(file.Name);
+        var module = stem.Length > 0 ? char.ToUpperInvariant(stem[0]) + stem[1..] : stem;
+        var uses = OCamlCapitalized.Matches(OCamlCommentOrLiteral.Replace(file.Content, " ")).Select(m => m.Value).ToHashSet();
+        if (FileNames.Extension(file.Name) == ".ml")
+            uses.Add(module);
+        return ([module], uses);
+    }
+
+    /// <summary>ocamlopt to native code (it assembles and links with gcc through the shell). It compiles its files in the
+    /// order given, and a module must be compiled before its users (<see cref="OCamlModules"/>).</summary>
     public static Language OCaml() => new()
     {
         Id = "ocaml",
@@ -225,18 +266,24 @@ public static partial class LanguageCatalog
         SourceFile = "main.ml",
         Compile = ["/usr/bin/ocamlopt.opt", "-o", "main", "main.ml"],
         CompileWith = ["/usr/lib/ocaml", .. GnuToolchainForDrivers],
+        SourceExtensions = [".ml", ".mli"],
+        Modules = OCamlModules,
         Run = NativeRun,
         RunWith = NativeRuntime,
         VersionCommand = ["/usr/bin/ocamlopt.opt", "-version"],
     };
 
-    /// <summary>GnuCOBOL translates to C and builds it with gcc; free-format source, as Judge0 compiles it.</summary>
+    /// <summary>GnuCOBOL translates to C and builds it with gcc; free-format source, as Judge0 compiles it. Of several files,
+    /// the first one's program is the main one (<c>-x</c>) and the others' are subprograms it CALLs.</summary>
     public static Language Cobol() => new()
     {
         Id = "cobol",
         Name = "COBOL (GnuCOBOL)",
         SourceFile = "main.cob",
         Compile = ["/usr/bin/cobc", "-free", "-x", "-O", "-o", "main", "main.cob"],
+        SourceExtensions = [".cob", ".cbl"],
+        CompilesEntryFirst = true,
+        EntryMarker = CobolMain,
         CompileWith = ["/usr/share/gnucobol", "/etc/gnucobol", $"{Multiarch}/libcob.so", .. GnuToolchainForDrivers],
         Run = NativeRun,
         RunWith = [.. NativeRuntime, $"{Multiarch}/libcob.so.4"],
@@ -245,7 +292,8 @@ public static partial class LanguageCatalog
 
     /// <summary>
     /// GHC's own binary with its library directory (-B), as Debian's ghc wrapper script runs it. It links with
-    /// gold, GMP and libffi; the program needs the last two at run time.
+    /// gold, GMP and libffi; the program needs the last two at run time. Given several files, it builds them as one program
+    /// (<c>--make</c>), each module after those it imports, whose <c>main</c> is in the module <c>Main</c>.
     /// </summary>
     public static Language Haskell() => new()
     {
@@ -253,6 +301,7 @@ public static partial class LanguageCatalog
         Name = "Haskell (GHC)",
         SourceFile = "main.hs",
         Compile = ["/usr/lib/ghc/bin/ghc", "-B/usr/lib/ghc", "-O", "-o", "main", "main.hs"],
+        SourceExtensions = [".hs"],
         CompileWith = ["/usr/lib/ghc", "/var/lib/ghc", "/usr/bin/ld.gold", $"{Multiarch}/libgmp.so", $"{Multiarch}/libffi.so", .. GnuToolchainForDrivers],
         Run = NativeRun,
         RunWith = [.. NativeRuntime, $"{Multiarch}/libgmp.so.10", $"{Multiarch}/libffi.so.8"],
@@ -270,15 +319,20 @@ public static partial class LanguageCatalog
         VersionCommand = ["/usr/bin/sbcl", "--version"],
     };
 
-    /// <summary>Debian's tsc, run by node, to JavaScript beside the source; a type error fails the compile step (exit 2).</summary>
+    /// <summary>Debian's tsc, run by node, to JavaScript beside the source; a type error fails the compile step (exit 2). Files
+    /// import each other as CommonJS modules (<c>import { add } from "./adder"</c>), which node runs from a <c>.js</c> file
+    /// (it would refuse an ES module's <c>import</c>).</summary>
     public static Language TypeScript() => new()
     {
         Id = "typescript",
         Name = "TypeScript",
         SourceFile = "main.ts",
-        Compile = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--target", "es2020", "--outDir", ".", "main.ts"],
+        Compile = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--target", "es2020", "--module", "commonjs", "--outDir", ".", "main.ts"],
         CompileWith = ["/usr/share/nodejs/typescript"],
         Run = ["/usr/bin/node", $"{Language.ProgramDirectory}/main.js"],
+        SourceExtensions = [".ts"],
+        EntryArgument = $"{Language.ProgramDirectory}/main.js",
+        EntryArgumentOf = name => $"{Language.ProgramDirectory}/{Path.GetFileNameWithoutExtension(name)}.js",
         MinRunProcesses = 32,
         VersionCommand = ["/usr/bin/node", "/usr/share/nodejs/typescript/bin/tsc", "--version"],
     };
@@ -289,7 +343,7 @@ public static partial class LanguageCatalog
     /// GNU Prolog (Judge0's Prolog) compiled to a native program; the program runs <c>main</c> through
     /// <c>:- initialization(main).</c>. gplc finds its helpers (pl2wam, wam2ma, ma2asm) on PATH. Its stacks are
     /// fixed in size: the global stack is made large (GLOBALSZ, in KB) so that the memory limit, not the stack,
-    /// is what a hog meets; the pages are only reserved until used.
+    /// is what a hog meets; the pages are only reserved until used. Several files are compiled and linked together.
     /// </summary>
     public static Language Prolog() => new()
     {
@@ -297,6 +351,7 @@ public static partial class LanguageCatalog
         Name = "Prolog (GNU Prolog)",
         SourceFile = "main.pl",
         Compile = [$"{GnuProlog}/bin/gplc", "--no-top-level", "-o", "main", "main.pl"],
+        SourceExtensions = [".pl", ".pro"],
         CompileWith = [GnuProlog, .. GnuToolchainForDrivers],
         Environment = new Dictionary<string, string> { ["PATH"] = $"{GnuProlog}/bin:/usr/bin:/bin", ["GLOBALSZ"] = "1048576" },
         Run = NativeRun,
@@ -354,9 +409,23 @@ public static partial class LanguageCatalog
 
     private const string KotlinLib = "/usr/share/kotlin/kotlinc/lib";
 
+    private static readonly Regex KotlinMain = new(@"\bfun\s+main\s*\(");
+    private static readonly Regex ScalaMain = new(@"\bdef\s+main\s*\(");
+
+    /// <summary>The class kotlinc makes of a file's top-level functions: its name without the extension, each character that
+    /// is not a letter or digit made <c>_</c>, <c>_</c> before a leading digit, the first letter capitalized, then <c>Kt</c>
+    /// (<c>my-solution.kt</c>: <c>My_solutionKt</c>). A <c>package</c> or <c>@file:JvmName</c> in the file is not followed.</summary>
+    internal static string KotlinFileClass(string fileName)
+    {
+        var name = Regex.Replace(Path.GetFileNameWithoutExtension(fileName), @"[^\p{L}\p{Nd}]", "_");
+        name = name.Length > 0 && char.IsDigit(name[0]) ? "_" + name : name;
+        return name.Length > 0 ? char.ToUpperInvariant(name[0]) + name[1..] + "Kt" : "_Kt";
+    }
+
     /// <summary>
     /// Kotlin on the JDK that Java uses, with Java's limits and flags: the compiler is started as Debian's kotlinc
     /// script starts it (the preloader, then K2JVMCompiler), and a run puts the standard library on the class path.
+    /// Several files are compiled together; the run is the class of the file with <c>fun main</c> (<see cref="KotlinFileClass"/>).
     /// </summary>
     public static IEnumerable<Language> Kotlin()
     {
@@ -375,6 +444,10 @@ public static partial class LanguageCatalog
             CompileWith = [.. JvmFiles(javaHome), "/usr/share/kotlin", .. KotlinJars()],
             Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{KotlinLib}/kotlin-stdlib.jar", "MainKt"],
             RunWith = [.. JvmFiles(javaHome), $"{KotlinLib}/kotlin-stdlib.jar"],
+            SourceExtensions = [".kt"],
+            EntryMarker = KotlinMain,
+            EntryArgument = "MainKt",
+            EntryArgumentOf = KotlinFileClass,
             OutOfMemoryExitCode = 3,
             OutOfMemoryMessage = "java.lang.OutOfMemoryError",
             RunMemoryOverheadBytes = 192L << 20,
@@ -401,6 +474,7 @@ public static partial class LanguageCatalog
     /// <summary>
     /// Debian's Scala 2.11 compiler (what its scalac script runs: scala.tools.nsc.Main with the JDK's classes) and a run of
     /// <c>Main</c> with the Scala library on the class path. The jars are named by their real files in /usr/share/java.
+    /// Several files are compiled together and the run is the object the file to run is named after, as Java's class.
     /// </summary>
     public static IEnumerable<Language> Scala()
     {
@@ -421,12 +495,16 @@ public static partial class LanguageCatalog
             CompileWith = [.. JvmFiles(javaHome), .. jars],
             Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{library}", "Main"],
             RunWith = [.. JvmFiles(javaHome), library],
+            SourceExtensions = [".scala"],
+            EntryMarker = ScalaMain,
+            EntryArgument = "Main",
             VersionCommand = [.. compiler, "-version"],
         });
     }
 
     /// <summary>Groovy compiled ahead (groovyc's FileSystemCompiler, as Judge0 does) to the script's class <c>main</c>, run with
-    /// Groovy's runtime (groovy-all) on the class path.</summary>
+    /// Groovy's runtime (groovy-all) on the class path. Several files are compiled together; each script is a class named
+    /// after its file, and the run is the file to run's.</summary>
     public static IEnumerable<Language> Groovy()
     {
         var javaHome = JavaHome();
@@ -442,6 +520,8 @@ public static partial class LanguageCatalog
             CompileWith = [.. JvmFiles(javaHome), groovy],
             Run = [.. JvmRun(javaHome), "-cp", $"{Language.ProgramDirectory}:{groovy}", "main"],
             RunWith = [.. JvmFiles(javaHome), groovy],
+            SourceExtensions = [".groovy"],
+            EntryArgument = "main",
             VersionCommand = [$"{javaHome}/bin/java", "-cp", groovy, "groovy.ui.GroovyMain", "--version"],
         });
     }
@@ -470,7 +550,8 @@ public static partial class LanguageCatalog
 
     /// <summary>
     /// NASM, then GNU ld, as Judge0's nasmld script does, as two fixed steps. The program is a static executable with its
-    /// own <c>_start</c> (no libc), so a run needs nothing in its image.
+    /// own <c>_start</c> (no libc), so a run needs nothing in its image. Of several files, NASM assembles the one with
+    /// <c>global _start</c>, which reads the others with <c>%include</c> from its working directory, where they are.
     /// </summary>
     public static Language Nasm() => new()
     {
@@ -479,10 +560,15 @@ public static partial class LanguageCatalog
         SourceFile = "main.asm",
         Compile = ["/usr/bin/nasm", "-f", "elf64", "-o", "main.o", "main.asm"],
         ThenCompile = [["/usr/bin/ld", "-o", "main", "main.o"]],
+        SourceExtensions = [".asm"],
+        CompilesEntryOnly = true,
+        EntryMarker = NasmStart,
         CompileWith = ["/usr/bin/nasm", "/usr/bin/ld"],
         Run = NativeRun,
         VersionCommand = ["/usr/bin/nasm", "-v"],
     };
+
+    private static readonly Regex NasmStart = new(@"^\s*global\s+_start\b", RegexOptions.Multiline | RegexOptions.IgnoreCase);
 
     /// <summary>octave-cli on the script, as Judge0 runs it, without the user's or the site's start-up files.</summary>
     public static Language Octave() => new()

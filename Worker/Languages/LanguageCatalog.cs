@@ -42,6 +42,7 @@ public static partial class LanguageCatalog
     private static readonly Regex PythonMain = new(@"^if\s+__name__\s*==\s*['""]__main__['""]\s*:", RegexOptions.Multiline);
     private static readonly Regex JavaMain = new(@"\bstatic\b[^;{}]*\bvoid\s+main\s*\(");
     private static readonly Regex RustMain = new(@"\bfn\s+main\s*\(");
+    private static readonly Regex PascalProgram = new(@"^\s*program\b", RegexOptions.Multiline | RegexOptions.IgnoreCase);
 
     public static IReadOnlyList<Language> ForThisHost(string? rustToolchain = null) =>
     [
@@ -125,7 +126,7 @@ public static partial class LanguageCatalog
             Run = [.. JvmRun(javaHome), "-cp", Language.ProgramDirectory, "Main"],
             SourceExtensions = [".java"],
             EntryMarker = JavaMain,
-            MainClass = "Main",
+            EntryArgument = "Main",
             OutOfMemoryExitCode = 3,
             OutOfMemoryMessage = "java.lang.OutOfMemoryError",
             RunWith = with,
@@ -181,7 +182,8 @@ public static partial class LanguageCatalog
         };
     }
 
-    /// <summary>Free Pascal's compiler proper (ppcx64), told exactly where the RTL is instead of reading /etc/fpc.cfg.</summary>
+    /// <summary>Free Pascal's compiler proper (ppcx64), told exactly where the RTL is instead of reading /etc/fpc.cfg. Given the
+    /// program, it finds the units it uses (<c>uses adder;</c>) as files beside it (<c>adder.pas</c>) and compiles them.</summary>
     public static IEnumerable<Language> Pascal()
     {
         var units = Directory.Exists($"{Multiarch}/fpc")
@@ -196,6 +198,9 @@ public static partial class LanguageCatalog
             SourceFile = "main.pas",
             Compile = ["/usr/bin/ppcx64", "-n", "-O2", "-XS", "-Xs", $"-Fu{units}/rtl", $"-Fu{units}/rtl-objpas", "-omain", "main.pas"],
             CompileWith = [$"{units}/rtl", $"{units}/rtl-objpas", "/usr/bin/ld.bfd", "/usr/bin/ld"],
+            SourceExtensions = [".pas", ".pp"],
+            CompilesEntryOnly = true,
+            EntryMarker = PascalProgram,
             Run = NativeRun,
             RunWith = NativeRuntime,
             VersionCommand = ["/usr/bin/ppcx64", "-iV"],

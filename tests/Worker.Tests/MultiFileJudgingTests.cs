@@ -15,7 +15,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
 {
     private static readonly HashSet<string> Used =
         ["c", "cpp17", "cpp20", "c-clang", "cpp-clang", "d", "objective-c", "csharp", "java", "python3", "rust", "go", "javascript",
-         "bash", "perl", "ruby", "php", "lua"];
+         "bash", "perl", "ruby", "php", "lua", "pascal", "haskell", "kotlin", "scala", "typescript", "ocaml", "fortran", "cobol", "prolog", "groovy", "nasm"];
 
     private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
         .Detect(LanguageCatalog.ForThisHost().Where(l => Used.Contains(l.Id))).Select(l => l.Language).ToArray());
@@ -26,6 +26,72 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
 
     private const string CMain = "#include <stdio.h>\n#include \"sum.h\"\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", sum(a, b)); return 0; }\n";
     private const string CppMain = "#include <iostream>\n#include \"sum.hpp\"\nint main() { long a, b; std::cin >> a >> b; std::cout << sum(a, b) << '\\n'; }\n";
+
+    /// <summary>Reads two numbers and calls print_int, which print.asm defines and <c>%include</c> brings in.</summary>
+    private const string NasmSum = """
+        %include "print.asm"
+        section .bss
+        buf: resb 256
+        section .text
+        global _start
+        _start:
+            mov rax, 0
+            mov rdi, 0
+            mov rsi, buf
+            mov rdx, 256
+            syscall
+            mov rcx, rax
+            xor rsi, rsi
+            xor r8, r8
+            xor rax, rax
+        scan:
+            cmp rsi, rcx
+            jge done
+            movzx rdx, byte [buf + rsi]
+            inc rsi
+            sub rdx, '0'
+            cmp rdx, 9
+            ja separator
+            imul rax, rax, 10
+            add rax, rdx
+            jmp scan
+        separator:
+            add r8, rax
+            xor rax, rax
+            jmp scan
+        done:
+            add rax, r8
+            call print_int
+            mov rax, 60
+            xor rdi, rdi
+            syscall
+
+        """;
+
+    private const string NasmPrint = """
+        section .bss
+        out: resb 32
+        section .text
+        print_int:
+            lea rsi, [out + 31]
+            mov byte [rsi], 10
+            mov rbx, 10
+        digit:
+            xor rdx, rdx
+            div rbx
+            add dl, '0'
+            dec rsi
+            mov [rsi], dl
+            test rax, rax
+            jnz digit
+            mov rax, 1
+            mov rdi, 1
+            lea rdx, [out + 32]
+            sub rdx, rsi
+            syscall
+            ret
+
+        """;
 
     public static TheoryData<string, string?, string[]> Programs => new()
     {
@@ -65,6 +131,32 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
                          "adder.rs", "pub fn add(a: i64, b: i64) -> i64 { a + b }\n"] },
         { "go", null, ["main.go", "package main\n\nimport \"fmt\"\n\nfunc main() { var a, b int64; fmt.Scan(&a, &b); fmt.Println(add(a, b)) }\n",
                        "add.go", "package main\n\nfunc add(a, b int64) int64 { return a + b }\n"] },
+        // The compiled languages with rules of their own (docs/languages.md). fpc finds the unit by its name beside the program.
+        { "pascal", null, ["adder.pas", "unit adder;\ninterface\nfunction add(a, b: int64): int64;\nimplementation\nfunction add(a, b: int64): int64;\nbegin\n  add := a + b;\nend;\nend.\n",
+                           "sum.pas", "program sum;\nuses adder;\nvar a, b: int64;\nbegin\n  read(a, b);\n  writeln(add(a, b));\nend.\n"] },
+        { "haskell", null, ["Adder.hs", "module Adder (add) where\nadd :: Integer -> Integer -> Integer\nadd a b = a + b\n",
+                            "main.hs", "import Adder\nmain :: IO ()\nmain = do\n  [a, b] <- fmap (map read . words) getLine\n  print (add a b)\n"] },
+        // The class kotlinc makes of solution.kt is SolutionKt.
+        { "kotlin", null, ["adder.kt", "fun add(a: Long, b: Long): Long = a + b\n",
+                           "solution.kt", "fun main() {\n    val (a, b) = readLine()!!.trim().split(\" \").map { it.toLong() }\n    println(add(a, b))\n}\n"] },
+        { "scala", null, ["Adder.scala", "object Adder { def add(a: Long, b: Long): Long = a + b }\n",
+                          "Solve.scala", "object Solve {\n  def main(args: Array[String]): Unit = {\n    val Array(a, b) = scala.io.StdIn.readLine().trim.split(\" \").map(_.toLong)\n    println(Adder.add(a, b))\n  }\n}\n"] },
+        { "typescript", "solve.ts", ["adder.ts", "export function add(a: number, b: number): number { return a + b; }\n",
+                                     "solve.ts", "import { add } from \"./adder\";\ndeclare function require(name: string): any;\nconst [a, b] = require(\"fs\").readFileSync(0, \"utf8\").trim().split(/\\s+/).map(Number);\nconsole.log(add(a, b));\n"] },
+        // main.ml and main.f90 sort before the module they use: the compile step puts it (and OCaml's interface) first.
+        { "ocaml", null, ["main.ml", "let () = Scanf.scanf \" %d %d\" (fun a b -> print_int (Sum.add a b); print_newline ())\n",
+                          "sum.ml", "(* Main is not used here. *)\nlet add a b = a + b\n", "sum.mli", "val add : int -> int -> int\n"] },
+        { "fortran", null, ["main.f90", "program main\n  use sum_mod\n  implicit none\n  integer(8) :: a, b\n  read *, a, b\n  print '(I0)', add(a, b)\nend program main\n",
+                            "sum_mod.f90", "module sum_mod\n  implicit none\ncontains\n  integer(8) function add(a, b)\n    integer(8), intent(in) :: a, b\n    add = a + b\n  end function add\nend module sum_mod\n"] },
+        // adder.cob sorts first, but the main program (no PROCEDURE DIVISION USING) must come first for cobc -x.
+        { "cobol", null, ["adder.cob", "IDENTIFICATION DIVISION.\nPROGRAM-ID. ADDER.\nDATA DIVISION.\nLINKAGE SECTION.\n01 A PIC S9(18).\n01 B PIC S9(18).\n01 S PIC S9(18).\nPROCEDURE DIVISION USING A B S.\n    COMPUTE S = A + B\n    GOBACK.\n",
+                          "main.cob", "IDENTIFICATION DIVISION.\nPROGRAM-ID. MAIN.\nDATA DIVISION.\nWORKING-STORAGE SECTION.\n01 LINE-IN PIC X(80).\n01 A PIC S9(18).\n01 B PIC S9(18).\n01 S PIC S9(18).\n01 S-OUT PIC -(18)9.\nPROCEDURE DIVISION.\n    ACCEPT LINE-IN\n    UNSTRING LINE-IN DELIMITED BY ALL SPACE INTO A B\n    CALL \"ADDER\" USING A B S\n    MOVE S TO S-OUT\n    DISPLAY FUNCTION TRIM(S-OUT)\n    STOP RUN.\n"] },
+        { "prolog", null, ["adder.pl", "add(A, B, S) :- S is A + B.\n",
+                           "main.pl", ":- initialization(main).\nmain :- read_integer(A), read_integer(B), add(A, B, S), write(S), nl.\n"] },
+        // Each Groovy script is a class named after its file: entry says which one runs.
+        { "groovy", "solve.groovy", ["Adder.groovy", "class Adder { static long add(long a, long b) { a + b } }\n",
+                                     "solve.groovy", "def (a, b) = System.in.newReader().readLine().trim().split(\" \").collect { it as long }\nprintln(Adder.add(a, b))\n"] },
+        { "nasm", null, ["print.asm", NasmPrint, "sum.asm", NasmSum] },
         { "javascript", "run.js", ["lib.js", "exports.add = (a, b) => a + b;\n",
                                    "run.js", "const { add } = require('./lib.js');\nconst [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\nconsole.log(add(a, b));\n"] },
     };
