@@ -83,7 +83,7 @@ public sealed class TestDataTests(StackFixture fixture)
 
     private async Task<Guid> UploadAsync(MemoryStream zip, string? limits, string? checker = null)
     {
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip.ToArray()), "file", "problem.zip" } };
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(zip.ToArray()), "file", "problem.zip" }, { new StringContent("test data"), "name" } };
         if (limits is not null)
             form.Add(new StringContent(limits), "limits");
         if (checker is not null)
