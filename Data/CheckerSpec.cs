@@ -16,15 +16,20 @@ public enum CheckerKind
 }
 
 /// <summary>The <c>checker</c> column of problems and submissions: <c>{kind, epsilon?, source?, language?}</c>, as the Api
-/// validates it, and for <c>kattis</c> the default validator's flags (<see cref="KattisFlags"/>). A submission without one
-/// (a problem's, which brings its own, or a plain run) stores null.</summary>
+/// validates it, and for <c>kattis</c> the default validator's flags (<see cref="KattisFlags"/>), with the test groups a
+/// package judges with other flags (<see cref="KattisGroups"/>, by group path: <c>secret/group1</c>; each complete, as
+/// testdata.yaml resolved them). A submission without one (a problem's, which brings its own, or a plain run) stores null.</summary>
 public sealed record CheckerSpec(CheckerKind Kind = CheckerKind.Lines, double? Epsilon = null, string? Source = null, string? Language = null,
-    KattisFlags? Kattis = null)
+    KattisFlags? Kattis = null, IReadOnlyDictionary<string, KattisFlags>? KattisGroups = null)
 {
     /// <summary>A float checker's tolerance when it names none.</summary>
     public const double DefaultEpsilon = 1e-6;
 
     public static readonly CheckerSpec Default = new();
+
+    /// <summary>The checker for a test of <paramref name="group"/>: its group's own flags, where it has them.</summary>
+    public CheckerSpec ForGroup(string? group) =>
+        group is not null && KattisGroups?.GetValueOrDefault(group) is { } flags ? this with { Kattis = flags, KattisGroups = null } : this;
 }
 
 /// <summary>

@@ -20,8 +20,14 @@ public sealed record KattisValidator(
     bool Scoring,
     IReadOnlyList<ValidatorFile> Files,
     IReadOnlyList<string> Arguments,
-    string? Main = null)
+    string? Main = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? GroupArguments = null)
 {
+    /// <summary>The arguments for a test of <paramref name="group"/>: its group's own (testdata.yaml's
+    /// <c>output_validator_flags</c>), where they differ from <see cref="Arguments"/>.</summary>
+    public IReadOnlyList<string> ArgumentsFor(string? group) =>
+        group is not null && GroupArguments?.GetValueOrDefault(group) is { } arguments ? arguments : Arguments;
+
     /// <summary>What is compiled, named by its content: the same digest is the same program.</summary>
     public string Digest()
     {

@@ -15,9 +15,24 @@ namespace Judge.Api.Problems;
 /// <param name="InputValidators">Its input validators, run on every test before the upload is answered; null for none
 /// (KattisPackage.InputValidators.cs). <paramref name="TestFiles"/>: each test's input file by its index, to name a refused one.</param>
 /// <param name="Examples">Its example submissions (KattisPackage.Examples.cs).</param>
+/// <param name="GroupFlags">The groups the default output validator judges with other flags than <paramref name="Checker"/>'s
+/// (<see cref="CheckerSpec.KattisGroups"/>); null when every group has the same.</param>
 public sealed record KattisProblem(string? Name, LimitsRequest Limits, CheckerRequest Checker, IReadOnlyList<TestCase> Tests,
     ProblemGrading? Grading = null, KattisValidator? Validator = null, InputValidators? InputValidators = null,
-    IReadOnlyList<ProblemExample>? Examples = null, IReadOnlyDictionary<int, string>? TestFiles = null);
+    IReadOnlyList<ProblemExample>? Examples = null, IReadOnlyDictionary<int, string>? TestFiles = null,
+    IReadOnlyDictionary<string, KattisFlags>? GroupFlags = null)
+{
+    /// <summary>The problem as the upload stores it: <paramref name="problem"/> (validated from this package's name, limits,
+    /// checker and tests) with what only a package has.</summary>
+    public NewProblem Into(NewProblem problem) => problem with
+    {
+        Checker = problem.Checker with { KattisGroups = GroupFlags },
+        Grading = Grading,
+        Validator = Validator,
+        InputValidators = InputValidators,
+        Examples = Examples,
+    };
+}
 
 /// <summary>
 /// Reads a zip of a Kattis problem package (legacy or <c>2023-07-draft</c>) into the problem model: <c>problem.yaml</c>
@@ -100,7 +115,7 @@ public static partial class KattisPackage
                 Fault("problem.yaml", "validator_flags is legacy; the 2023-07-draft format sets output_validator_flags in data/testdata.yaml.");
             var validator = ValidatorOf(version);
 
-            var (tests, flags) = TestsOf(problemFlags);
+            var (tests, flags, groupFlags) = TestsOf(problemFlags);
             if (tests.Count == 0 && !errors.Any)
                 Fault("data", "holds no tests: put N.in/N.ans pairs in data/sample and data/secret.");
             if (tests.Count > options.MaxTests)
@@ -125,8 +140,14 @@ public static partial class KattisPackage
             // A package's own validator takes the flags as its arguments; the checker is then the default one, unused.
             if (validator is not null)
                 return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, null), cases, grading,
-                    validator with { Arguments = flags.Split(' ', StringSplitOptions.RemoveEmptyEntries) });
-            return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases, grading);
+                    validator with
+                    {
+                        Arguments = Words(flags),
+                        GroupArguments = groupFlags.Count == 0 ? null : groupFlags.ToDictionary(g => g.Key, g => Words(g.Value)),
+                    });
+            return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, flags), cases, grading,
+                GroupFlags: groupFlags.Count == 0 ? null
+                    : groupFlags.ToDictionary(g => g.Key, g => KattisValidatorFlags.Parse(g.Value, "", new ValidationErrors())));
         }
 
         /// <summary>Files by their path in the package; refuses what could reach outside it or is not a plain file.</summary>
@@ -246,14 +267,16 @@ public static partial class KattisPackage
 
         private sealed record PackageTest(ZipArchiveEntry Input, ZipArchiveEntry Answer, int Points, string Group);
 
+        private static IReadOnlyList<string> Words(string flags) => flags.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
         /// <summary>data/sample, then data/secret, each group's tests and subgroups in one ordinal order of their names
-        /// (a subgroup's tests where its name falls). The default validator's flags must be the same for every test.</summary>
-        private (List<PackageTest> Tests, string Flags) TestsOf(string problemFlags)
+        /// (a subgroup's tests where its name falls). Flags: the validator's flags (problem.yaml's, then the nearest
+        /// testdata.yaml's) for the first group of tests; GroupFlags: those of each group of tests judged with others.</summary>
+        private (List<PackageTest> Tests, string Flags, Dictionary<string, string> GroupFlags) TestsOf(string problemFlags)
         {
             var tests = new List<PackageTest>();
-            // Each distinct set of flags, with the first group judged by it and its words (problem.yaml's, then the group's).
-            // (A package's own validator gets the words themselves: they are its arguments, not flags to parse.)
-            var flagSets = new Dictionary<object, (string Group, string Words)>();
+            // The words of each group that has tests (problem.yaml's, then the group's), by its path under data/.
+            var groupWords = new Dictionary<string, string>(StringComparer.Ordinal);
             if (!customValidator)
                 KattisValidatorFlags.Parse(problemFlags, $"{field}:problem.yaml", errors);
             var rootSettings = Settings("data", new GroupSettings("", null, false, new GroupGrading("")));
@@ -261,10 +284,12 @@ public static partial class KattisPackage
             foreach (var top in new[] { "sample", "secret" })
                 Walk($"data/{top}", Settings($"data/{top}", rootSettings with { AcceptScoreSetHere = false }), top == "sample");
 
-            foreach (var (group, _) in flagSets.Values.Skip(1))
-                Fault(group, $"is judged with other output validator flags than {flagSets.Values.First().Group}; " +
-                    "per-group flags are not supported yet (one set of flags judges every test).");
-            return (tests, flagSets.Count > 0 ? flagSets.Values.First().Words : problemFlags);
+            var flags = tests.Count > 0 ? groupWords[tests[0].Group] : problemFlags;
+            // Words that say the same (the default validator's flags in another order or spacing) are the same flags.
+            var same = customValidator
+                ? (Func<string, bool>)(words => Words(words).SequenceEqual(Words(flags)))
+                : words => KattisValidatorFlags.Parse(words, "", new ValidationErrors()) == KattisValidatorFlags.Parse(flags, "", new ValidationErrors());
+            return (tests, flags, groupWords.Where(g => !same(g.Value)).ToDictionary(g => g.Key, g => g.Value, StringComparer.Ordinal));
 
             void Walk(string group, GroupSettings settings, bool sample)
             {
@@ -296,9 +321,7 @@ public static partial class KattisPackage
                         Fault($"{prefix}{item}.in", $"has no {item}.ans beside it.");
                     else
                     {
-                        var words = $"{problemFlags} {settings.OutputValidatorFlags}".Trim();
-                        flagSets.TryAdd(customValidator ? string.Join(' ', words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                            : KattisValidatorFlags.Parse(words, "", new ValidationErrors()), (group, words));
+                        groupWords[group["data/".Length..]] = $"{problemFlags} {settings.OutputValidatorFlags}".Trim();
                         tests.Add(new PackageTest(input!, answer!, WholePointsOf(settings, sample), group["data/".Length..]));
                     }
                 }

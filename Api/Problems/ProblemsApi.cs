@@ -58,7 +58,6 @@ public static class ProblemsApi
         var limitsRequest = ParseField<LimitsRequest>(limits, "limits", json, errors);
         var checkerRequest = ParseField<CheckerRequest>(checker, "checker", json, errors);
         IReadOnlyList<TestCase> tests = [];
-        ProblemGrading? grading = null;
         KattisValidator? validator = null;
         KattisProblem? package = null;
         if (file is null)
@@ -73,8 +72,8 @@ public static class ProblemsApi
                 errors.Add("checker", "A Kattis package brings its own checker (the default output validator with its flags); leave checker out.");
             package = kattis;
             if (kattis is not null)
-                (name, limitsRequest, checkerRequest, tests, grading, validator) =
-                    (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Grading, kattis.Validator);
+                (name, limitsRequest, checkerRequest, tests, validator) =
+                    (string.IsNullOrWhiteSpace(name) ? kattis.Name : name, kattis.Limits, kattis.Checker, kattis.Tests, kattis.Validator);
             else if (!isKattis)
                 await using (var zip = file.OpenReadStream())
                     tests = ProblemArchive.Read(zip, services.Options.Value, staging, "file", errors);
@@ -87,7 +86,7 @@ public static class ProblemsApi
             errors.Add($"file:{program.Name}", $"is written in '{program.Language}', which no worker offers now.");
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());
-        problem = problem with { Grading = grading, Validator = validator, InputValidators = package?.InputValidators, Examples = package?.Examples };
+        problem = package?.Into(problem) ?? problem;
         if (problem.InputValidators is null)
             return await StoreAsync(problem, staging, caller, services, cancellationToken);
 

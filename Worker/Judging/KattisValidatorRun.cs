@@ -115,7 +115,7 @@ public sealed partial class KattisValidatorRun : IDisposable
     {
         using var files = new RunFiles(this, jury);
         var limits = options.CheckerLimits;
-        using var run = await sandbox.RunAsync(ValidatorSpec(files, limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles))
+        using var run = await sandbox.RunAsync(ValidatorSpec(files, test, limits.ToSandbox(language.RunMemoryOverheadBytes, language.MinRunProcesses, language.RunOpenFiles))
             with { Stdin = SandboxInput.FromOutput(output) }, cancellationToken);
         return Judge(run, files, test);
     }
@@ -143,7 +143,7 @@ public sealed partial class KattisValidatorRun : IDisposable
 
         var (run, validatorRun) = await sandbox.RunPairAsync(
             programSpec with { Stdin = SandboxInput.FromPipe(toProgram), StdinPath = null, StdoutPipe = toValidator, CaptureOutput = true, StderrToStdout = false },
-            ValidatorSpec(files, validatorLimits) with { Stdin = SandboxInput.FromPipe(toValidator), StdoutPipe = toProgram },
+            ValidatorSpec(files, test, validatorLimits) with { Stdin = SandboxInput.FromPipe(toValidator), StdoutPipe = toProgram },
             cancellationToken);
         using var _ = run;
         using var __ = validatorRun;
@@ -163,9 +163,10 @@ public sealed partial class KattisValidatorRun : IDisposable
 
     private const int BrokenPipe = 13;
 
-    private SandboxSpec ValidatorSpec(RunFiles files, SandboxLimits limits) => new()
+    private SandboxSpec ValidatorSpec(RunFiles files, TestCase test, SandboxLimits limits) => new()
     {
-        Command = language.RunCommand(options.CheckerLimits.MemoryBytes, [JuryFiles.InputPath, JuryFiles.AnswerPath, FeedbackDirectory, .. validator.Arguments]),
+        Command = language.RunCommand(options.CheckerLimits.MemoryBytes,
+            [JuryFiles.InputPath, JuryFiles.AnswerPath, FeedbackDirectory, .. validator.ArgumentsFor(test.Group)]),
         With = language.RunWith,
         WorkDir = files.Feedback.HostPath,
         Binds = [new BindMount(program.HostPath, Language.ProgramDirectory), .. files.Jury.Binds()],

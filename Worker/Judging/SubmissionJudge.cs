@@ -252,7 +252,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
                 ? (Verdict.AC, null)
                 : kattis is not null
                     ? await kattis.CheckAsync(test, jury, run.Stdout!, cancellationToken)
-                    : await CheckAsync(submission.Checker, jury, run.Stdout!, checkerLanguage, checker, cancellationToken);
+                    : await CheckAsync(submission.Checker.ForGroup(test.Group), jury, run.Stdout!, checkerLanguage, checker, cancellationToken);
 
         var storedStdout = StoredText.Decode(stdout, options.StoredOutputBytes, stdoutCut);
         return (new TestResult(test.Index, verdict, run.CpuTimeMs, run.WallTimeMs, (run.PeakMemoryBytes + program.ProgramBytes) / 1024,

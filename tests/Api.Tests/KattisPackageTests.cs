@@ -196,16 +196,22 @@ public sealed class KattisPackageTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Groups_judged_with_different_validator_flags_are_refused_until_they_are_supported()
+    public async Task Groups_judged_with_other_validator_flags_keep_their_own_and_the_others_share_the_first_group_s()
     {
-        using var zip = Zip(("problem.yaml", "name: flags\n"),
+        using var zip = Zip(("problem.yaml", "name: flags\nvalidator_flags: float_tolerance 0.1\n"),
             ("data/secret/a/1.in", "1"), ("data/secret/a/1.ans", "1"),
             ("data/secret/b/testdata.yaml", "output_validator_flags: case_sensitive\n"),
-            ("data/secret/b/1.in", "1"), ("data/secret/b/1.ans", "1"));
+            ("data/secret/b/1.in", "1"), ("data/secret/b/1.ans", "1"),
+            ("data/secret/c/testdata.yaml", "output_validator_flags: float_relative_tolerance 0.1 float_absolute_tolerance 0.1\n"),
+            ("data/secret/c/1.in", "1"), ("data/secret/c/1.ans", "1"));
 
-        var errors = await RefusedAsync(zip);
+        var created = await UploadAsync(zip);
 
-        Assert.Contains("per-group flags are not supported yet", Assert.Single(errors["file:data/secret/b"]));
+        var shared = new KattisFlags(FloatAbsoluteTolerance: 0.1, FloatRelativeTolerance: 0.1);
+        Assert.Equal(shared, created.Checker.Kattis);
+        // c's words say what problem.yaml's say: the same flags, not a group of its own.
+        var group = Assert.Single(created.Checker.KattisGroups!);
+        Assert.Equal(("secret/b", shared with { CaseSensitive = true }), (group.Key, group.Value));
     }
 
     [Fact]

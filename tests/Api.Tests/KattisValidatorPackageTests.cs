@@ -83,7 +83,7 @@ public sealed class KattisValidatorPackageTests
     }
 
     [Fact]
-    public void Groups_that_give_the_validator_other_arguments_are_refused_as_the_default_validators_flags_are()
+    public void Groups_that_give_the_validator_other_arguments_keep_them()
     {
         var (problem, errors) = Read([
             ("problem.yaml", "validation: custom\n"),
@@ -93,8 +93,11 @@ public sealed class KattisValidatorPackageTests
             ("data/secret/b/testdata.yaml", "output_validator_flags: hard\n"),
             ("data/secret/b/1.in", "1\n"), ("data/secret/b/1.ans", "1\n")]);
 
-        Assert.Null(problem);
-        Assert.Contains("per-group flags are not supported yet", Assert.Single(errors["file:data/secret/b"]));
+        Assert.Empty(errors);
+        Assert.Equal(["easy"], problem!.Validator!.Arguments);
+        Assert.Equal(["hard"], problem.Validator.ArgumentsFor("secret/b"));
+        Assert.Equal(["easy"], problem.Validator.ArgumentsFor("secret/a"));
+        Assert.Equal(["secret/b"], problem.Validator.GroupArguments!.Keys);
     }
 
     [Theory]

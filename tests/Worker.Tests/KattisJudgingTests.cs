@@ -44,6 +44,24 @@ public class KattisJudgingTests(PostgresFixture postgres)
         Assert.Equal(0, (await worker.SubmissionAsync(rounded)).Score);
     }
 
+    [Fact]
+    public async Task Each_group_is_judged_with_its_own_validator_flags()
+    {
+        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        var problem = await InsertPackageAsync(worker,
+            ("answer/problem.yaml", "name: Answer\n"),
+            ("answer/data/secret/loose/1.in", "\n"), ("answer/data/secret/loose/1.ans", "Yes\n"),
+            ("answer/data/secret/strict/testdata.yaml", "output_validator_flags: case_sensitive\n"),
+            ("answer/data/secret/strict/1.in", "\n"), ("answer/data/secret/strict/1.ans", "Yes\n"));
+        var lower = await worker.InsertSubmissionAsync("python3", "print('yes')\n", problemId: problem);
+
+        await worker.JudgeAsync(lower);
+
+        var tests = await worker.TestResultsAsync(lower);
+        Assert.Equal(["AC", "WA"], tests.Select(t => t.Verdict));
+        Assert.Equal("WA", (await worker.SubmissionAsync(lower)).Verdict);
+    }
+
     /// <summary>Reads the package and stores the problem as <c>POST /problems/upload</c> does (its reader, validation and store).</summary>
     private static async Task<Guid> InsertPackageAsync(WorkerHarness worker, params (string Name, string Content)[] files)
     {
@@ -61,7 +79,7 @@ public class KattisJudgingTests(PostgresFixture postgres)
         var problem = package is null ? null
             : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
         Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        await new ProblemStore(worker.Database).InsertAsync(problem, staging, await worker.OwnerAsync(), CancellationToken.None);
+        await new ProblemStore(worker.Database).InsertAsync(package!.Into(problem), staging, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 }

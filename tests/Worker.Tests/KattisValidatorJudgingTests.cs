@@ -246,7 +246,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
             : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
         Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         Assert.NotNull(package!.Validator);
-        await new ProblemStore(worker.Database).InsertAsync(problem with { Grading = package.Grading, Validator = package.Validator }, staging, await worker.OwnerAsync(), CancellationToken.None);
+        await new ProblemStore(worker.Database).InsertAsync(package.Into(problem), staging, await worker.OwnerAsync(), CancellationToken.None);
         return problem.Id;
     }
 }

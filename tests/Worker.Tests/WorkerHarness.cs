@@ -66,10 +66,13 @@ public sealed class WorkerHarness : IAsyncDisposable
     /// <summary>The worker's cache of test files.</summary>
     public TestDataCache TestData => provider.GetRequiredService<TestDataCache>();
 
-    /// <summary>A cache for judging without a database: only a submission's own (text) tests, which it never fetches.</summary>
-    public static TestDataCache CacheWithoutDatabase() => new(NpgsqlDataSource.Create("Host=no-database.invalid"),
+    /// <summary>A cache for judging without a database: only a submission's own (text) tests, which it never fetches. One
+    /// for the test process; the next one to start removes its directory.</summary>
+    public static TestDataCache CacheWithoutDatabase() => NoDatabaseCache.Value;
+
+    private static readonly Lazy<TestDataCache> NoDatabaseCache = new(() => new(NpgsqlDataSource.Create("Host=no-database.invalid"),
         Microsoft.Extensions.Options.Options.Create(new WorkerOptions { TestDataDirectory = TestDataDirectory }),
-        Microsoft.Extensions.Logging.Abstractions.NullLogger<TestDataCache>.Instance);
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<TestDataCache>.Instance));
 
     /// <summary>The Api's settings as it ships them: its default limits are what a submission that sets none is stored with.</summary>
     public static readonly JudgeOptions ApiOptions = new();
