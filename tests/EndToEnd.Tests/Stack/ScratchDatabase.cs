@@ -47,6 +47,18 @@ public sealed class ScratchDatabase : IAsyncDisposable
         await connection.OpenAsync();
         // FORCE: a child process that would not die must not keep the database alive.
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            // FORCE may not end an autovacuum worker busy in the database (a superuser's backend): it ends on its own soon.
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 }
