@@ -29,11 +29,15 @@ public sealed class PackageSelfCheckApiTests(ApiFixture fixture)
         using var client = await factory.CreateClientWithKeyAsync();
         var name = $"invalid {Guid.NewGuid():N}";
 
-        var problem = await SubmissionsApiTests.ProblemAsync(await PostAsync(client, Package(name)), HttpStatusCode.BadRequest);
+        // A test file no other problem has: it is stored for the worker to read, and must go with the problem.
+        var problem = await SubmissionsApiTests.ProblemAsync(await PostAsync(client, Package(name, ("data/secret/c.in", name), ("data/secret/c.ans", name))),
+            HttpStatusCode.BadRequest);
 
         var errors = problem.GetProperty("errors").Deserialize<Dictionary<string, string[]>>()!;
         Assert.Equal("is refused by the input validator input_validators/check: 2 is too large", Assert.Single(errors["file:data/secret/b.in"]));
         Assert.Equal(0, await CountAsync(name));
+        await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM test_data WHERE digest = sha256(convert_to(@name, 'UTF8'))", new { name }));
     }
 
     [Fact]
