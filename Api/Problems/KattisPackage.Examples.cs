@@ -72,8 +72,9 @@ public static partial class KattisPackage
                     examples.Add(Skip(path, "", $"is not in a folder of submissions/ that names a verdict ({string.Join(", ", ExampleVerdicts.Keys)})."));
                     continue;
                 }
-                var isFolder = group.Any(p => p.Length > path.Length);
-                var reason = isFolder ? FolderFault(path, group.ToList()) : FileFault(parts[2]);
+                var folderPaths = group.ToList();
+                var isFolder = folderPaths.Any(p => p.Length > path.Length);
+                var reason = isFolder ? FolderFault(path, folderPaths) : FileFault(parts[2]);
                 if (reason is null && examples.Count(e => e.Skipped is null) >= MaxExamples)
                     reason = $"is past the first {MaxExamples} examples, the most judged per problem.";
                 if (reason is not null)
@@ -81,8 +82,7 @@ public static partial class KattisPackage
                     examples.Add(Skip(path, expected, reason));
                     continue;
                 }
-                var example = isFolder ? ReadFolder(path, expected, group.ToList()) : ReadFile(path, expected);
-                examples.Add(example);
+                examples.Add(isFolder ? ReadFolder(path, expected, folderPaths) : ReadFile(path, expected));
             }
             return examples;
         }
@@ -147,14 +147,18 @@ public static partial class KattisPackage
         /// submission's are.</summary>
         private ProblemExample ReadFolder(string folder, string expected, List<string> paths)
         {
+            var declared = paths.Sum(p => files[p].Length);
+            if (declared > options.MaxSourceBytes)
+                return Skip(folder, expected, $"holds {declared} bytes of files; at most {options.MaxSourceBytes} are accepted together.");
             var reasons = new ValidationErrors();
             var folderFiles = new List<SubmissionFile>();
             long bytes = 0;
             foreach (var path in paths)
             {
+                // What is left of the folder's bytes: a zip's sizes are the uploader's word, ReadText counts what comes out.
                 var content = ProblemArchive.ReadText(files[path], options.MaxSourceBytes - bytes, path, reasons);
                 if (content is null)
-                    return Skip(folder, expected, ReasonsOf(reasons) + $" (at most {options.MaxSourceBytes} bytes for the folder's files together)");
+                    return Skip(folder, expected, ReasonsOf(reasons));
                 bytes += System.Text.Encoding.UTF8.GetByteCount(content);
                 folderFiles.Add(new SubmissionFile(Path.GetFileName(path), content));
             }
