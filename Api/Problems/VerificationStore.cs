@@ -10,7 +10,7 @@ public sealed record VerificationRun(string Path, Guid? SubmissionId, string? Sk
 /// <summary>A verification's example as it stands: its submission's status and verdict (null until it is judged).</summary>
 public sealed record VerificationRow(string Path, string Expected, Guid? SubmissionId, string? Skipped, string? Status, string? Verdict);
 
-/// <summary>A package's input validators and example submissions (migration 009), and the verifications that judge the
+/// <summary>A package's input validators and example submissions (migrations 009, 011), and the verifications that judge the
 /// examples (<see cref="VerifyApi"/>).</summary>
 public sealed class VerificationStore(NpgsqlDataSource dataSource)
 {
@@ -34,6 +34,7 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
                 FileNames = examples.Select(e => e.FileName).ToArray(),
                 Contents = examples.Select(e => e.Content).ToArray(),
                 Skipped = examples.Select(e => e.Skipped).ToArray(),
+                Files = examples.Select(e => e.Files is null ? null : DbJson.Serialize(e.Files)).ToArray(),
             }, transaction, cancellationToken: cancellationToken));
     }
 
@@ -42,9 +43,10 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
         """;
 
     private const string InsertExamplesSql = """
-        INSERT INTO problem_examples (problem_id, path, expected, language, file_name, content, skipped)
-        SELECT @Id, e.* FROM unnest(@Paths::text[], @Expected::text[], @Languages::text[], @FileNames::text[], @Contents::text[], @Skipped::text[])
-             AS e(path, expected, language, file_name, content, skipped)
+        INSERT INTO problem_examples (problem_id, path, expected, language, file_name, content, skipped, files)
+        SELECT @Id, e.path, e.expected, e.language, e.file_name, e.content, e.skipped, e.files::jsonb
+        FROM unnest(@Paths::text[], @Expected::text[], @Languages::text[], @FileNames::text[], @Contents::text[], @Skipped::text[], @Files::text[])
+             AS e(path, expected, language, file_name, content, skipped, files)
         """;
 
     /// <summary>Removes a problem whose upload was refused after it was stored (its input validators refused a test, or no
@@ -83,12 +85,16 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
         await using var results = await connection.QueryMultipleAsync(new CommandDefinition(ExamplesSql, new { problemId, owner }, cancellationToken: cancellationToken));
         if (!await results.ReadSingleAsync<bool>())
             return null;
-        return (await results.ReadAsync<ProblemExample>()).AsList();
+        return (await results.ReadAsync<ExampleRow>()).Select(r => new ProblemExample(r.Path, r.Expected, r.Language, r.FileName, r.Content,
+            r.Skipped, r.Files is null ? null : DbJson.Deserialize<List<SubmissionFile>>(r.Files))).ToList();
     }
+
+    /// <summary>A row of problem_examples, its folder's files still JSON.</summary>
+    private sealed record ExampleRow(string Path, string Expected, string? Language, string? FileName, string? Content, string? Skipped, string? Files);
 
     private const string ExamplesSql = """
         SELECT EXISTS (SELECT 1 FROM problems WHERE id = @problemId AND (@owner::uuid IS NULL OR owner_key_id = @owner));
-        SELECT path, expected, language, file_name AS fileName, content, skipped FROM problem_examples e
+        SELECT path, expected, language, file_name AS fileName, content, skipped, files::text AS files FROM problem_examples e
         WHERE e.problem_id = @problemId AND EXISTS (SELECT 1 FROM problems WHERE id = @problemId AND (@owner::uuid IS NULL OR owner_key_id = @owner))
         ORDER BY path;
         """;

@@ -60,7 +60,8 @@ public static class VerifyApi
         var live = await languages.LiveIdsAsync(judged.Select(e => e.Language), cancellationToken);
         var multiFile = (await languages.FileLanguagesAsync(cancellationToken)).MultiFile;
         var cap = options.Value.Access.MaxUnfinishedSubmissions;
-        var runnable = judged.Where(e => live.Contains(e.Language!)).ToList();
+        // A folder is judged only where some worker builds its language from several files.
+        var runnable = judged.Where(e => live.Contains(e.Language!) && (e.Files is null || multiFile.Contains(e.Language!))).ToList();
         if (cap > 0 && await submissions.CountUnfinishedAsync(caller.KeyId, cancellationToken) + runnable.Count > cap)
         {
             http.Response.Headers.RetryAfter = AccessControl.RetryAfterSeconds(TimeSpan.FromSeconds(options.Value.Access.QueueFullRetryAfterSeconds));
@@ -74,17 +75,20 @@ public static class VerifyApi
         foreach (var example in runnable)
         {
             // A file of its own name where the language takes files: Java's main class is the one its file names.
-            var source = multiFile.Contains(example.Language!) ? null : example.Content;
-            IReadOnlyList<SubmissionFile>? files = source is null ? [new SubmissionFile(example.FileName!, example.Content!)] : null;
+            var source = example.Files is null && !multiFile.Contains(example.Language!) ? example.Content : null;
+            var files = source is not null ? null : example.Files ?? [new SubmissionFile(example.FileName!, example.Content!)];
             var submission = new NewSubmission(Guid.CreateVersion7(), example.Language!, source, problemId, null, limits, null, [], Files: files);
             await submissions.InsertAsync(submission, caller.KeyId, cancellationToken);
             queued.Add(new ExampleQueued(example.Path, example.Expected, submission.Id));
             runs.Add(new VerificationRun(example.Path, submission.Id, null));
         }
+        var notNow = judged.Except(runnable).Select(e => (e.Path, e.Expected, Reason: live.Contains(e.Language!)
+            ? $"is a submission of several files in '{e.Language}', which no worker builds from several files now."
+            : $"is written in '{e.Language}', which no worker offers now.")).ToList();
         var skipped = examples.Where(e => e.Skipped is not null).Select(e => new ExampleSkipped(e.Path, NullIfEmpty(e.Expected), e.Skipped!))
-            .Concat(judged.Except(runnable).Select(e => new ExampleSkipped(e.Path, e.Expected, $"is written in '{e.Language}', which no worker offers now.")))
+            .Concat(notNow.Select(e => new ExampleSkipped(e.Path, e.Expected, e.Reason)))
             .ToList();
-        runs.AddRange(judged.Except(runnable).Select(e => new VerificationRun(e.Path, null, $"is written in '{e.Language}', which no worker offers now.")));
+        runs.AddRange(notNow.Select(e => new VerificationRun(e.Path, null, e.Reason)));
 
         await verifications.InsertVerificationAsync(Guid.CreateVersion7(), problemId, caller.KeyId, runs, cancellationToken);
         foreach (var example in queued)

@@ -86,9 +86,61 @@ public sealed class KattisSelfCheckPackageTests
         Assert.Equal("RE", examples["submissions/run_time_error/crash.py"].Expected);
         Assert.Equal(KattisPackage.Rejected, examples["submissions/rejected/any.py"].Expected);
         Assert.Contains("extension", examples["submissions/accepted/sum.f77"].Skipped);
-        Assert.Contains("several files", examples["submissions/accepted/multi/a.py"].Skipped);
+        Assert.Equal(("AC", "python3", null), (examples["submissions/accepted/multi"].Expected, examples["submissions/accepted/multi"].Language,
+            examples["submissions/accepted/multi"].Skipped));
         Assert.Contains("names a verdict", examples["submissions/partially_accepted/half.py"].Skipped);
         Assert.All(examples.Values.Where(e => e.Skipped is not null), e => Assert.Null(e.Language));
+    }
+
+    [Fact]
+    public void A_folder_in_a_verdict_folder_is_one_example_of_several_files_in_its_sources_language_headers_and_all()
+    {
+        var (problem, errors) = Read([
+            ("problem.yaml", "name: Sum\n"),
+            ("data/secret/1.in", "1 2\n"), ("data/secret/1.ans", "3\n"),
+            ("submissions/accepted/mysol/main.cpp", "#include \"util.h\"\nint main() { return add(1, 2) == 3 ? 0 : 1; }\n"),
+            ("submissions/accepted/mysol/util.h", "int add(int a, int b);\n"),
+            ("submissions/accepted/mysol/util.cc", "int add(int a, int b) { return a + b; }\n"),
+            ("submissions/wrong_answer/Sum/Sum.java", "public class Sum { public static void main(String[] a) { Helper.run(); } }\n"),
+            ("submissions/wrong_answer/Sum/Helper.java", "class Helper { static void run() { } }\n"),
+        ]);
+
+        Assert.Empty(errors);
+        var examples = problem!.Examples!;
+        Assert.Equal([("submissions/accepted/mysol", "AC", "cpp17"), ("submissions/wrong_answer/Sum", "WA", "java")],
+            examples.Select(e => (e.Path, e.Expected, e.Language!)));
+        Assert.Equal(["main.cpp", "util.cc", "util.h"], examples[0].Files!.Select(f => f.Name));
+        Assert.Equal("int add(int a, int b);\n", examples[0].Files!.Single(f => f.Name == "util.h").Content);
+        Assert.All(examples, e => Assert.Equal((null, null, null), (e.FileName, e.Content, e.Skipped)));
+    }
+
+    [Fact]
+    public void A_folder_example_that_cannot_be_one_submission_is_skipped_saying_why_and_the_package_is_still_read()
+    {
+        var (problem, errors) = Read([
+            ("problem.yaml", "name: Sum\n"),
+            ("data/secret/1.in", "1 2\n"), ("data/secret/1.ans", "3\n"),
+            ("submissions/accepted/mixed/main.cpp", "int main() { }\n"),
+            ("submissions/accepted/mixed/helper.py", "print(1)\n"),
+            ("submissions/accepted/nested/main.c", "int main(void) { }\n"),
+            ("submissions/accepted/nested/lib/util.h", "\n"),
+            ("submissions/accepted/notes/README.txt", "no sources\n"),
+            ("submissions/accepted/badname/main.py", "print(1)\n"),
+            ("submissions/accepted/badname/my file.py", "print(2)\n"),
+            ("submissions/accepted/big/main.py", "print(1)\n"),
+            ("submissions/accepted/big/data.txt", new string('x', new JudgeOptions().MaxSourceBytes)),
+        ]);
+
+        Assert.Empty(errors);
+        var skipped = problem!.Examples!.ToDictionary(e => e.Path, e => e.Skipped);
+        Assert.Equal(["submissions/accepted/badname", "submissions/accepted/big", "submissions/accepted/mixed", "submissions/accepted/nested",
+            "submissions/accepted/notes"], skipped.Keys);
+        Assert.Contains("several languages (helper.py: python3, main.cpp: cpp17)", skipped["submissions/accepted/mixed"]);
+        Assert.Contains("folders inside (lib/util.h)", skipped["submissions/accepted/nested"]);
+        Assert.Contains("no source file", skipped["submissions/accepted/notes"]);
+        Assert.Contains("my file.py, a name a submission's file may not have", skipped["submissions/accepted/badname"]);
+        Assert.Contains("together", skipped["submissions/accepted/big"]);
+        Assert.All(problem.Examples!, e => Assert.Null(e.Language));
     }
 
     private static (KattisProblem? Problem, Dictionary<string, string[]> Errors) Read((string Name, string Content)[] files)

@@ -74,6 +74,42 @@ public sealed class PackageSelfCheckApiTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task A_folder_example_is_verified_as_one_submission_with_its_files_only_where_a_worker_builds_its_language_from_several()
+    {
+        using var zip = ProblemArchiveTests.Zip(("problem.yaml", "name: Folder examples\n"), ("data/secret/1.in", "1\n"), ("data/secret/1.ans", "1\n"),
+            ("submissions/accepted/pair/main.py", "import helper\nhelper.echo()\n"), ("submissions/accepted/pair/helper.py", "def echo(): print(input())\n"));
+        var created = await (await PostAsync(fixture.Client, zip)).Content.ReadFromJsonAsync<ProblemView>();
+
+        // The fixture's worker builds Python from one file only: the folder waits for one that takes several.
+        using var oneFile = await fixture.Client.PostAsync($"/api/v1/problems/{created!.Id}/verify", null);
+        Assert.Equal(HttpStatusCode.Accepted, oneFile.StatusCode);
+        var waiting = await oneFile.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Empty(waiting.GetProperty("examples").EnumerateArray());
+        var skipped = Assert.Single(waiting.GetProperty("skipped").EnumerateArray());
+        Assert.Equal("submissions/accepted/pair", skipped.GetProperty("path").GetString());
+        Assert.Contains("no worker builds from several files now", skipped.GetProperty("reason").GetString());
+
+        await using var connection = await fixture.Database.DataSource.OpenConnectionAsync();
+        await connection.ExecuteAsync("INSERT INTO worker_languages (worker_id, language_id, name, version, last_seen, multi_file) " +
+            "VALUES ('several files', 'python3', 'Python 3', '3.11', now() + interval '1 hour', true)");
+        try
+        {
+            using var response = await fixture.Client.PostAsync($"/api/v1/problems/{created.Id}/verify", null);
+
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var example = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("examples").EnumerateArray());
+            Assert.Equal("submissions/accepted/pair", example.GetProperty("path").GetString());
+            var files = await connection.QueryAsync<(string Name, string Content)>(
+                "SELECT name, content FROM submission_files WHERE submission_id = @id ORDER BY name", new { id = example.GetProperty("submissionId").GetGuid() });
+            Assert.Equal([("helper.py", "def echo(): print(input())\n"), ("main.py", "import helper\nhelper.echo()\n")], files);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("DELETE FROM worker_languages WHERE worker_id = 'several files'");
+        }
+    }
+
+    [Fact]
     public async Task A_problem_without_examples_has_nothing_to_verify_and_unknown_or_malformed_ids_are_refused()
     {
         using var zip = ProblemArchiveTests.Zip(("problem.yaml", "name: Plain\n"), ("data/secret/1.in", "1\n"), ("data/secret/1.ans", "1\n"));

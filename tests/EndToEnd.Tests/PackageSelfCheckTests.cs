@@ -84,6 +84,32 @@ public sealed class PackageSelfCheckTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task Folder_examples_of_several_cpp_files_are_judged_as_one_submission_each_and_pass_verification()
+    {
+        // main.cpp reads, util.h declares, util.cpp adds: each .cpp is compiled, the header goes along.
+        const string Main = "#include <cstdio>\n#include \"util.h\"\nint main() { long a, b; std::scanf(\"%ld %ld\", &a, &b); std::printf(\"%ld\\n\", add(a, b)); }\n";
+        const string Header = "long add(long a, long b);\n";
+        var problem = await UploadCreatedAsync(Http, Package("5 5\n",
+            ("submissions/accepted/sum/main.cpp", Main), ("submissions/accepted/sum/util.h", Header),
+            ("submissions/accepted/sum/util.cpp", "#include \"util.h\"\nlong add(long a, long b) { return a + b; }\n"),
+            ("submissions/wrong_answer/off/main.cpp", Main), ("submissions/wrong_answer/off/util.h", Header),
+            ("submissions/wrong_answer/off/util.cpp", "#include \"util.h\"\nlong add(long a, long b) { return a + b + 1; }\n")));
+
+        using var started = await Http.PostAsync($"problems/{problem}/verify", null);
+        var startedBody = await started.Content.ReadAsStringAsync();
+        Assert.True(started.StatusCode == HttpStatusCode.Accepted, fixture.Stack.Explain(startedBody));
+        var queued = JsonSerializer.Deserialize<Started>(startedBody, JudgeClient.Json)!;
+        Assert.Equal([("submissions/accepted/sum", "AC"), ("submissions/wrong_answer/off", "WA")], queued.Examples.Select(e => (e.Path, e.ExpectedVerdict)));
+        Assert.Empty(queued.Skipped);
+
+        var verification = await WaitForVerificationAsync(Http, problem);
+        var because = fixture.Stack.Explain(JsonSerializer.Serialize(verification));
+        Assert.True(verification.Passed == true, because);
+        Assert.Equal([("submissions/accepted/sum", "AC", true), ("submissions/wrong_answer/off", "WA", true)],
+            verification.Examples.Select(e => (e.Path, e.Verdict, e.Matched == true)));
+    }
+
+    [Fact]
     public async Task An_example_that_gets_another_verdict_is_reported_as_not_matching_and_another_key_cannot_see_the_verification()
     {
         var problem = await UploadCreatedAsync(Http, Package("5 5\n", ("submissions/accepted/off_by_one.py", SumPlusOne)));
