@@ -8,7 +8,10 @@ namespace Judge.Data;
 /// entry is complete: the Api resolves what testdata.yaml inherits before storing it. Null for problems without groups:
 /// their verdict is the first failing test's and their score the sum of the accepted tests' points.
 /// </summary>
-public sealed record ProblemGrading(IReadOnlyList<GroupGrading> Groups);
+/// <param name="Grader">The package's custom grader (legacy <c>graders/</c>), which grades the groups marked
+/// <see cref="GroupGrading.Custom"/>; null when every group has the default grader. Stored here rather than in a table
+/// of its own: it is read whenever the grading is, and only then.</param>
+public sealed record ProblemGrading(IReadOnlyList<GroupGrading> Groups, KattisValidator? Grader = null);
 
 /// <summary>
 /// One group's grader, as the Kattis format's default grader takes it (<c>grader_flags</c>, <c>accept_score</c>,
@@ -19,6 +22,10 @@ public sealed record ProblemGrading(IReadOnlyList<GroupGrading> Groups);
 /// <param name="BreakOnReject"><c>on_reject: break</c>: once a test or subgroup of the group is rejected, the group's
 /// remaining tests are not run.</param>
 /// <param name="IgnoreSample">Only for the top group: the <c>sample</c> group counts in neither verdict nor score.</param>
+/// <param name="Custom"><c>grading: custom</c>: the problem's <see cref="ProblemGrading.Grader"/> gives the group's verdict
+/// and score from its tests' and subgroups' (each test still scored by AcceptScore or RejectScore); the default grader's
+/// flags and range are unused.</param>
+/// <param name="GraderArguments">For a custom group: its <c>grader_flags</c>, the grader's arguments.</param>
 public sealed record GroupGrading(
     string Group,
     ScoreAggregation Score = ScoreAggregation.Sum,
@@ -30,7 +37,9 @@ public sealed record GroupGrading(
     double RejectScore = 0,
     double? RangeMin = null,
     double? RangeMax = null,
-    bool BreakOnReject = false);
+    bool BreakOnReject = false,
+    bool Custom = false,
+    IReadOnlyList<string>? GraderArguments = null);
 
 /// <summary>How a grader adds up the scores of a group's tests and subgroups.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ScoreAggregation>))]

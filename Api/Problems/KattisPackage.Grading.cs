@@ -17,7 +17,12 @@ public static partial class KattisPackage
         /// secret tests passed whatever the package says of scores: only its verdict flags and on_reject count.</summary>
         private void AddGrading(string group, GroupSettings settings, bool sample)
         {
-            var grading = settings.Grading with { Group = group == "data" ? "" : group["data/".Length..], AcceptScore = PointsOf(settings, sample) };
+            var grading = settings.Grading with
+            {
+                Group = group == "data" ? "" : group["data/".Length..],
+                AcceptScore = PointsOf(settings, sample),
+                GraderArguments = settings.Grading.Custom ? Words(settings.GraderFlags ?? "") : null,
+            };
             gradings.Add(scoring ? grading : grading with { Score = ScoreAggregation.Sum, RejectScore = 0, RangeMin = null, RangeMax = null });
         }
 
@@ -68,17 +73,32 @@ public static partial class KattisPackage
                         Fault(path, $"on_reject must be break or continue; was '{text}'.");
                     break;
                 case "grader_flags":
-                    grading = GraderFlags(path, text, grading);
-                    break;
+                    // Whose flags they are depends on the grading key, which may come after them (FinishGrading).
+                    settings = settings with { GraderFlags = text };
+                    return true;
                 case "grading":
-                    if (text != "default")
-                        Fault(path, $"grading '{text}' is not supported yet: custom graders come later; the default grader takes grader_flags.");
+                    if (text is "default" or "custom")
+                        grading = grading with { Custom = text == "custom" };
+                    else
+                        Fault(path, $"grading must be default or custom; was '{text}'.");
                     break;
                 default:
                     return false;
             }
             settings = settings with { Grading = grading };
             return true;
+        }
+
+        /// <summary>Once a testdata.yaml that says grading or grader_flags is read: a default group's grader_flags (its own or
+        /// inherited) become the default grader's flags; a custom group's stay words, its grader's arguments.</summary>
+        private void FinishGrading(string path, YamlMappingNode yaml, ref GroupSettings settings)
+        {
+            if (!yaml.Children.ContainsKey(new YamlScalarNode("grading")) && !yaml.Children.ContainsKey(new YamlScalarNode("grader_flags")))
+                return;
+            if (!settings.Grading.Custom)
+                settings = settings with { Grading = GraderFlags(path, settings.GraderFlags ?? "", settings.Grading) };
+            else if (!scoring)
+                Fault(path, "grading: custom is for scoring problems: a pass-fail problem's verdict is its first rejected test's.");
         }
 
         /// <summary>grader_flags replaces the flags above it whole: what it leaves out is the default (sum, first_error).</summary>
@@ -108,7 +128,7 @@ public static partial class KattisPackage
             GroupGrading Unknown(string flag)
             {
                 Fault(path, $"grader flag '{flag}' is not one the default grader knows: use sum, avg, min, max, first_error, worst_error, " +
-                    "accept_if_any_accepted, always_accept, ignore_sample.");
+                    "accept_if_any_accepted, always_accept, ignore_sample (or grading: custom, whose grader takes any arguments).");
                 return grading;
             }
         }

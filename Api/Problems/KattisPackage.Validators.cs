@@ -91,10 +91,11 @@ public static partial class KattisPackage
             return ProgramOf(folder, paths);
         }
 
-        /// <summary>A validator's files, and the language they are compiled as, from their extensions.</summary>
-        private KattisValidator? ProgramOf(string folder, List<string> paths)
+        /// <summary>A validator's files (or a grader's: <paramref name="role"/> names which in faults), and the language they
+        /// are compiled as, from their extensions.</summary>
+        private KattisValidator? ProgramOf(string folder, List<string> paths, string role = "validator")
         {
-            // A legacy validator that is one file directly in output_validators/ is its own folder.
+            // A legacy program that is one file directly in output_validators/ (graders/) is its own folder.
             var prefix = paths is [var single] && single == folder ? folder[..(folder.LastIndexOf('/') + 1)] : folder + "/";
             var validatorFiles = new List<ValidatorFile>();
             long total = 0;
@@ -103,25 +104,25 @@ public static partial class KattisPackage
                 var name = path[prefix.Length..];
                 if (name.Contains('/'))
                 {
-                    Fault(path, "is in a folder inside the validator; a validator's files lie directly in its folder.");
+                    Fault(path, $"is in a folder inside the {role}; a {role}'s files lie directly in its folder.");
                     continue;
                 }
                 if (!ValidatorFileName().IsMatch(name))
                 {
-                    Fault(path, "has a name the validator's files may not have: letters, digits, '_', '.', '+' and '-', not first '.', '+' or '-'.");
+                    Fault(path, $"has a name the {role}'s files may not have: letters, digits, '_', '.', '+' and '-', not first '.', '+' or '-'.");
                     continue;
                 }
                 if (name is "build" or "run")
                 {
-                    Fault(path, "validators built or run by their own build/run script are not supported: the worker cannot know which " +
-                        "toolchain such a script needs in the sandbox. Give the validator's C, C++, Python 3 or Java source instead.");
+                    Fault(path, $"{role}s built or run by their own build/run script are not supported: the worker cannot know which " +
+                        $"toolchain such a script needs in the sandbox. Give the {role}'s C, C++, Python 3 or Java source instead.");
                     continue;
                 }
                 var entry = files[path];
                 total += entry.Length;
                 if (total > MaxValidatorBytes)
                 {
-                    Fault(path, $"makes the validator's files larger than {MaxValidatorBytes} bytes in all.");
+                    Fault(path, $"makes the {role}'s files larger than {MaxValidatorBytes} bytes in all.");
                     return null;
                 }
                 if (ProblemArchive.ReadText(entry, MaxValidatorBytes, $"{field}:{path}", errors) is { } content)
@@ -132,15 +133,15 @@ public static partial class KattisPackage
             if (languages.Count != 1)
             {
                 Fault(folder, languages.Count == 0
-                    ? "holds no validator source: give .c, .cpp/.cc, .py or .java files."
-                    : $"holds sources of several languages ({string.Join(", ", languages)}); a validator is written in one.");
+                    ? $"holds no {role} source: give .c, .cpp/.cc, .py or .java files."
+                    : $"holds sources of several languages ({string.Join(", ", languages)}); a {role} is written in one.");
                 return null;
             }
             var language = languages[0];
             var main = language switch
             {
-                "python3" => PythonMain(folder, validatorFiles),
-                "java" => JavaMain(folder, validatorFiles),
+                "python3" => PythonMain(folder, validatorFiles, role),
+                "java" => JavaMain(folder, validatorFiles, role),
                 _ => null,
             };
             if (language is "python3" or "java" && main is null)
@@ -148,24 +149,24 @@ public static partial class KattisPackage
             return new KattisValidator(folder, language, interactive, scoring, validatorFiles, [], main);
         }
 
-        /// <summary>The one .py file; of several, the one named after the folder, or validator.py, or main.py.</summary>
-        private string? PythonMain(string folder, List<ValidatorFile> validatorFiles)
+        /// <summary>The one .py file; of several, the one named after the folder, or validator.py (grader.py), or main.py.</summary>
+        private string? PythonMain(string folder, List<ValidatorFile> validatorFiles, string role)
         {
             var scripts = validatorFiles.Where(f => f.Name.EndsWith(".py", StringComparison.Ordinal)).Select(f => f.Name).ToList();
             if (scripts is [var one])
                 return one;
-            var byName = new[] { Path.GetFileName(folder) + ".py", "validator.py", "main.py" }.FirstOrDefault(scripts.Contains);
+            var byName = new[] { Path.GetFileName(folder) + ".py", $"{role}.py", "main.py" }.FirstOrDefault(scripts.Contains);
             if (byName is null)
-                Fault(folder, $"holds several Python files ({string.Join(", ", scripts)}): name the one to run validator.py.");
+                Fault(folder, $"holds several Python files ({string.Join(", ", scripts)}): name the one to run {role}.py.");
             return byName;
         }
 
         /// <summary>The class whose file has <c>static void main</c>, in the default package.</summary>
-        private string? JavaMain(string folder, List<ValidatorFile> validatorFiles)
+        private string? JavaMain(string folder, List<ValidatorFile> validatorFiles, string role)
         {
             var sources = validatorFiles.Where(f => f.Name.EndsWith(".java", StringComparison.Ordinal)).ToList();
             foreach (var source in sources.Where(s => PackageDeclaration().IsMatch(s.Content)))
-                Fault($"{folder}/{source.Name}", "declares a package; the validator's classes must be in the default package.");
+                Fault($"{folder}/{source.Name}", $"declares a package; the {role}'s classes must be in the default package.");
             var mains = sources.Where(s => MainMethod().IsMatch(s.Content)).Select(s => Path.GetFileNameWithoutExtension(s.Name)).ToList();
             if (mains is [var main] && !JavaClassName().IsMatch(main))
                 Fault($"{folder}/{main}.java", "is not named as a Java class: the file holding main is named after its class.");
@@ -174,7 +175,7 @@ public static partial class KattisPackage
             else
                 Fault(folder, mains.Count == 0
                     ? "has no Java class with a main method."
-                    : $"has several Java classes with a main method ({string.Join(", ", mains)}); one must be the validator.");
+                    : $"has several Java classes with a main method ({string.Join(", ", mains)}); one must be the {role}.");
             return null;
         }
     }
@@ -185,7 +186,7 @@ public static partial class KattisPackage
     [GeneratedRegex(@"static\s+(public\s+)?void\s+main\s*\(")]
     private static partial Regex MainMethod();
 
-    /// <summary>What the worker accepts as a validator file's name (it passes the names to the compiler).</summary>
+    /// <summary>What the worker accepts as a validator's (or grader's) file name (it passes the names to the compiler).</summary>
     [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.+\-]*$")]
     private static partial Regex ValidatorFileName();
 

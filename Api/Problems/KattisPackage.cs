@@ -88,8 +88,10 @@ public static partial class KattisPackage
     }
 
     /// <summary>A test group's settings from testdata.yaml, each inherited from the group above unless set. Grading: its
-    /// grader (KattisPackage.Grading.cs), whose accept score is resolved when the group is stored.</summary>
-    private sealed record GroupSettings(string OutputValidatorFlags, double? AcceptScore, bool AcceptScoreSetHere, GroupGrading Grading);
+    /// grader (KattisPackage.Grading.cs), whose accept score is resolved when the group is stored. GraderFlags: the
+    /// nearest grader_flags, read as the default grader's flags or a custom grader's arguments once the group's grading is known.</summary>
+    private sealed record GroupSettings(string OutputValidatorFlags, double? AcceptScore, bool AcceptScoreSetHere, GroupGrading Grading,
+        string? GraderFlags = null);
 
     private sealed partial class Reader(string root, List<ZipArchiveEntry> entries, LimitsRequest? uploadLimits, JudgeOptions options,
         TestDataStaging staging, string field, ValidationErrors errors)
@@ -116,6 +118,7 @@ public static partial class KattisPackage
             var validator = ValidatorOf(version);
 
             var (tests, flags, groupFlags) = TestsOf(problemFlags);
+            var grader = GraderOf(version);
             if (tests.Count == 0 && !errors.Any)
                 Fault("data", "holds no tests: put N.in/N.ans pairs in data/sample and data/secret.");
             if (tests.Count > options.MaxTests)
@@ -136,7 +139,7 @@ public static partial class KattisPackage
             }
             if (errors.Any)
                 return null;
-            var grading = new ProblemGrading(gradings);
+            var grading = new ProblemGrading(gradings, grader);
             // A package's own validator takes the flags as its arguments; the checker is then the default one, unused.
             if (validator is not null)
                 return new KattisProblem(name, limits, new CheckerRequest("kattis", null, null, null, null), cases, grading,
@@ -357,6 +360,7 @@ public static partial class KattisPackage
                         break;
                 }
             }
+            FinishGrading(path, yaml, ref settings);
             return settings;
         }
 

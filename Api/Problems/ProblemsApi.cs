@@ -80,9 +80,10 @@ public static class ProblemsApi
         }
 
         var inputValidators = package?.InputValidators?.Validators ?? [];
-        var liveLanguages = await services.Languages.LiveIdsAsync([checkerRequest?.Language, validator?.Language, .. inputValidators.Select(v => v.Language)],
-            cancellationToken);
-        foreach (var program in inputValidators.Prepend(validator).OfType<KattisValidator>().Where(v => !liveLanguages.Contains(v.Language)))
+        var grader = package?.Grading?.Grader;
+        var liveLanguages = await services.Languages.LiveIdsAsync(
+            [checkerRequest?.Language, validator?.Language, grader?.Language, .. inputValidators.Select(v => v.Language)], cancellationToken);
+        foreach (var program in inputValidators.Prepend(validator).Append(grader).OfType<KattisValidator>().Where(v => !liveLanguages.Contains(v.Language)))
             errors.Add($"file:{program.Name}", $"is written in '{program.Language}', which no worker offers now.");
         if (ProblemValidator.Validate(name, limitsRequest, checkerRequest, tests, liveLanguages, services.Options.Value, errors) is not { } problem)
             return TypedResults.ValidationProblem(errors.ToDictionary());

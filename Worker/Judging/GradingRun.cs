@@ -10,7 +10,9 @@ public sealed record GradedSubmission(Verdict Verdict, double Score, IReadOnlyLi
 /// "Scores"). The judge asks <see cref="ShouldRun"/> before each test (false once a group with <c>on_reject: break</c>
 /// around it was rejected), tells each verdict to <see cref="Record"/>, and at the end takes <see cref="Grade"/>.
 /// Each group's verdict and score come from its grader over its tests and subgroups, in judging order; a test not run
-/// counts in neither. No I/O here.
+/// counts in neither. A group graded by the package's custom grader (<c>grading: custom</c>) waits, once all of it ran,
+/// as <see cref="Pending"/> until the judge ran the grader and told its answer to <see cref="Graded"/>: what is above it
+/// is graded only after. No I/O here.
 /// </summary>
 public sealed class GradingRun
 {
@@ -28,6 +30,14 @@ public sealed class GradingRun
     private readonly Dictionary<string, Node> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Verdict> verdicts = [];
     private readonly Dictionary<int, double> scores = [];
+    private readonly Dictionary<string, (Verdict Verdict, double Score)> customGrades = new(StringComparer.Ordinal);
+
+    /// <summary>A custom-graded group all of which ran or was skipped: its grader's arguments, and the verdicts and scores
+    /// of its tests and subgroups in judging order (what the grader reads).</summary>
+    public sealed record CustomGroup(string Group, IReadOnlyList<string> Arguments, IReadOnlyList<(Verdict Verdict, double Score)> Results);
+
+    /// <summary>The custom-graded group waiting for its grader's answer; null when none is.</summary>
+    public CustomGroup? Pending { get; private set; }
 
     public GradingRun(ProblemGrading grading, IReadOnlyList<TestCase> testsInOrder)
     {
@@ -65,27 +75,55 @@ public sealed class GradingRun
     /// complete and rejected stops the group above it likewise, and so on up.</summary>
     public void Record(TestCase test, Verdict verdict, double? score = null)
     {
+        if (Pending is not null)
+            throw new InvalidOperationException($"group '{Pending.Group}' waits for its grader's answer");
         verdicts[test.Index] = verdict;
         if (score is { } given)
             scores[test.Index] = given;
-        var rejected = verdict != Verdict.AC;
-        for (var node = nodes[test.Group ?? ""]; node is not null; node = node.Parent)
+        Propagate(nodes[test.Group ?? ""], verdict != Verdict.AC);
+    }
+
+    /// <summary>Takes the custom grader's answer for the <see cref="Pending"/> group, and goes on up from it as
+    /// <see cref="Record"/> does. An IE here (the grader failed) makes the submission IE.</summary>
+    public void Graded(string group, Verdict verdict, double score)
+    {
+        if (Pending?.Group != group)
+            throw new InvalidOperationException($"group '{group}' does not wait for its grader");
+        Pending = null;
+        customGrades[group] = (verdict, score);
+        if (nodes[group].Parent is { } parent)
+            Propagate(parent, verdict != Verdict.AC);
+    }
+
+    /// <summary>From the group whose item just completed, up: a rejected item stops a group that breaks on rejection; a
+    /// group now complete passes its own grade up, or waits as <see cref="Pending"/> for its custom grader.</summary>
+    private void Propagate(Node from, bool rejected)
+    {
+        for (var node = from; node is not null; node = node.Parent)
         {
             if (rejected && node.Settings.BreakOnReject)
                 node.Stopped = true;
             // A group's verdict is known once all of it ran or was skipped (accept_if_any_accepted may yet accept it).
-            if (!IsComplete(node) || GradeOf(node) is not { } grade)
+            if (!IsComplete(node))
+                return;
+            if (node.Settings.Custom && !customGrades.ContainsKey(node.Path))
+            {
+                if (ResultsOf(node) is { Count: > 0 } results)
+                    Pending = new CustomGroup(node.Path, node.Settings.GraderArguments ?? [], results);
+                return;
+            }
+            if (GradeOf(node) is not { } grade)
                 return;
             rejected = grade.Verdict != Verdict.AC;
         }
     }
 
-    /// <summary>The top group's verdict and score, and every group's grade. A test judged IE makes the verdict IE whatever
-    /// the graders say: it is our failure, which no <c>always_accept</c> may hide.</summary>
+    /// <summary>The top group's verdict and score, and every group's grade. A test judged IE, or a custom grader that
+    /// failed, makes the verdict IE whatever the graders say: it is our failure, which no <c>always_accept</c> may hide.</summary>
     public GradedSubmission Grade()
     {
         var (verdict, score) = GradeOf(root) ?? (Verdict.AC, 0);
-        if (verdicts.Values.Contains(Verdict.IE))
+        if (verdicts.Values.Contains(Verdict.IE) || customGrades.Values.Any(g => g.Verdict == Verdict.IE))
             verdict = Verdict.IE;
         var groups = nodes.Values.Where(n => n != root)
             .Select(n => GradeOf(n) is { } g
@@ -103,8 +141,17 @@ public sealed class GradingRun
         ? verdicts.ContainsKey(test.Index) ? 0 : 1
         : Skipped((Node)item));
 
-    /// <summary>The group's grader over what of it ran; null when nothing of it ran.</summary>
+    /// <summary>The group's grader over what of it ran; null when nothing of it ran (or its custom grader has not answered).</summary>
     private (Verdict Verdict, double Score)? GradeOf(Node node)
+    {
+        if (node.Settings.Custom)
+            return customGrades.TryGetValue(node.Path, out var custom) ? custom : null;
+        var graded = ResultsOf(node);
+        return graded.Count == 0 ? null : GroupGrader.Grade(node.Settings, graded);
+    }
+
+    /// <summary>The verdicts and scores of what of the group ran, in judging order: its tests', and its subgroups' grades.</summary>
+    private List<(Verdict Verdict, double Score)> ResultsOf(Node node)
     {
         var s = node.Settings;
         var graded = new List<(Verdict Verdict, double Score)>();
@@ -118,7 +165,7 @@ public sealed class GradingRun
             else if (item is Node sub && !(node == root && s.IgnoreSample && sub.Path == "sample") && GradeOf(sub) is { } subGrade)
                 graded.Add(subGrade);
         }
-        return graded.Count == 0 ? null : GroupGrader.Grade(s, graded);
+        return graded;
     }
 }
 

@@ -51,22 +51,23 @@ public sealed partial class KattisValidatorRun : IDisposable
     {
         // The compile runs for whichever judging asked first, with its cancellation: if that one is cancelled (the worker
         // stops), the others waiting for the same validator are too, and are judged again after.
-        var (lease, failure) = await cache.AcquireAsync(validator.Digest(), () => CompileAsync(validator, sandbox, languages, options, logger, cancellationToken));
+        var (lease, failure) = await cache.AcquireAsync(validator.Digest(), () => CompileAsync(validator, "validator", sandbox, languages, options, logger, cancellationToken));
         return lease is null ? (null, failure) : (new KattisValidatorRun(validator, lease, sandbox, options, logger), null);
     }
 
-    /// <summary>The validator compiled in a sandbox, or why it could not be.</summary>
-    private static async Task<(CompiledValidator? Compiled, string? Failure)> CompileAsync(KattisValidator validator, ISandbox sandbox, LanguageSet languages,
-        WorkerOptions options, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>The validator (or a package's grader: <paramref name="role"/> names which in failures) compiled in a
+    /// sandbox, or why it could not be.</summary>
+    internal static async Task<(CompiledValidator? Compiled, string? Failure)> CompileAsync(KattisValidator validator, string role, ISandbox sandbox,
+        LanguageSet languages, WorkerOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         if (languages.Find(validator.Language) is not { } baseLanguage)
-            return (null, $"the validator {validator.Name} is written in '{validator.Language}', which this worker does not offer");
+            return (null, $"the {role} {validator.Name} is written in '{validator.Language}', which this worker does not offer");
         if (LanguageFor(validator, baseLanguage, out var problem) is not { } language)
-            return (null, $"the validator {validator.Name} cannot be built (stored as {validator.Language} with main '{validator.Main}'): {problem}");
+            return (null, $"the {role} {validator.Name} cannot be built (stored as {validator.Language} with main '{validator.Main}'): {problem}");
         if (validator.Files.FirstOrDefault(f => !SafeName().IsMatch(f.Name)) is { } badFile)
-            return (null, $"the validator {validator.Name} has a file named '{badFile.Name}', which is not a plain file name");
+            return (null, $"the {role} {validator.Name} has a file named '{badFile.Name}', which is not a plain file name");
 
-        var volume = sandbox.CreateVolume("validator-", language.Compile is null ? null : options.BoxBytes);
+        var volume = sandbox.CreateVolume($"{role}-", language.Compile is null ? null : options.BoxBytes);
         try
         {
             foreach (var file in validator.Files)
@@ -89,7 +90,7 @@ public sealed partial class KattisValidatorRun : IDisposable
                 {
                     var output = StoredText.Decode(SubmissionJudge.Start(result.Stdout, options.CompileOutputBytes, out var cut), options.CompileOutputBytes, cut);
                     Remove(volume, logger);
-                    return (null, $"the validator {validator.Name} did not compile ({result.Message}): {output.Text.Trim()}");
+                    return (null, $"the {role} {validator.Name} did not compile ({result.Message}): {output.Text.Trim()}");
                 }
             }
             return (new CompiledValidator(language, volume), null);

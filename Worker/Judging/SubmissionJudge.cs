@@ -56,6 +56,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
 
         Compilation? program = null, checker = null;
         KattisValidatorRun? kattis = null;
+        KattisGraderRun? customGrader = null;
         try
         {
             program = await CompileAsync(language, files, "program", cancellationToken);
@@ -75,6 +76,12 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
                 if (validatorFailure is not null)
                     return JudgeOutcome.InternalError(validatorFailure, program.Output);
             }
+            if (submission.Grading?.Grader is { } graderProgram)
+            {
+                (customGrader, var graderFailure) = await KattisGraderRun.StartAsync(graderProgram, validators, sandbox, languages, options, logger, cancellationToken);
+                if (graderFailure is not null)
+                    return JudgeOutcome.InternalError(graderFailure, program.Output);
+            }
 
             if (language.Compile is not null)
                 await compiled();
@@ -85,6 +92,7 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
             var results = new List<TestResult>(submission.Tests.Count);
             RunOutput? output = null;
             var grading = submission.Grading is null ? null : new GradingRun(submission.Grading, submission.Tests);
+            string? gradingFailure = null;
             foreach (var test in submission.Tests)
             {
                 // A test after a rejection in an on_reject: break group is not run, and has no result (docs/problem-packages.md).
@@ -94,12 +102,15 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
                 (result, output) = await RunTestAsync(language, program, test, submission, checkerLanguage, checker, kattis, cancellationToken);
                 results.Add(result);
                 grading?.Record(test, result.Verdict, kattis?.ScoreOf(test));
+                // A failed grader makes the submission IE: the tests left would not change that.
+                if (grading is not null && (gradingFailure = await GradeCustomGroupsAsync(grading, customGrader, cancellationToken)) is not null)
+                    break;
             }
 
             var graded = grading?.Grade();
             var verdict = graded?.Verdict ?? VerdictRules.ForSubmission(results.Select(r => r.Verdict));
             var score = graded?.Score ?? VerdictRules.Score(results.Zip(submission.Tests, (r, t) => (r.Verdict, t.Points)));
-            var message = verdict == Verdict.IE ? results.First(r => r.Verdict == Verdict.IE).Message : null;
+            var message = verdict != Verdict.IE ? null : gradingFailure ?? results.First(r => r.Verdict == Verdict.IE).Message;
             return new JudgeOutcome(verdict, score, program.Output, message, results, output, graded?.Groups);
         }
         catch (SandboxSpecException e)
@@ -113,7 +124,24 @@ public sealed class SubmissionJudge(ISandbox sandbox, LanguageSet languages, Tes
             Remove(program?.Volume);
             Remove(checker?.Volume);
             kattis?.Dispose();
+            customGrader?.Dispose();
         }
+    }
+
+    /// <summary>Runs the package's grader on each custom-graded group that is now complete (a group, then the groups above
+    /// it that it completes); the grader's failure, which makes the submission IE, or null.</summary>
+    private static async Task<string?> GradeCustomGroupsAsync(GradingRun grading, KattisGraderRun? grader, CancellationToken cancellationToken)
+    {
+        while (grading.Pending is { } group)
+        {
+            var ((verdict, score), failure) = grader is null
+                ? (default, $"group {group.Group} is graded by a custom grader, but the problem has none stored")
+                : await grader.GradeAsync(group, cancellationToken);
+            grading.Graded(group.Group, failure is null ? verdict : Verdict.IE, failure is null ? score : 0);
+            if (failure is not null)
+                return failure;
+        }
+        return null;
     }
 
     private void Remove(SandboxVolume? volume)

@@ -116,6 +116,43 @@ public class GradingRunTests
     }
 
     [Fact]
+    public void A_custom_group_waits_for_its_graders_answer_with_its_results_and_arguments_before_the_group_above_is_graded()
+    {
+        var tests = Tests("secret/g", "secret/g", "secret/h");
+        var run = new GradingRun(Grading(new GroupGrading("secret", BreakOnReject: true),
+            new GroupGrading("secret/g", AcceptScore: 4, RejectScore: -1, Custom: true, GraderArguments: ["--best"]), new GroupGrading("secret/h")), tests);
+
+        run.Record(tests[0], AC);
+        Assert.Null(run.Pending); // g is not done yet
+        run.Record(tests[1], TLE);
+
+        var pending = Assert.IsType<GradingRun.CustomGroup>(run.Pending);
+        Assert.Equal("secret/g", pending.Group);
+        Assert.Equal(["--best"], pending.Arguments);
+        Assert.Equal([(AC, 4.0), (TLE, -1.0)], pending.Results);
+        Assert.Throws<InvalidOperationException>(() => run.Record(tests[2], AC));
+        run.Graded("secret/g", WA, 2);
+        Assert.Null(run.Pending);
+        Assert.False(run.ShouldRun(tests[2])); // the grader rejected g: secret breaks
+
+        var graded = run.Grade();
+        Assert.Equal((WA, 2.0), (graded.Verdict, graded.Score));
+        Assert.Equal(new GroupResult("secret/g", WA, 2, 0), graded.Groups.Single(g => g.Group == "secret/g"));
+    }
+
+    [Fact]
+    public void A_custom_grader_that_failed_makes_the_submission_an_internal_error_whatever_the_groups_above_say()
+    {
+        var tests = Tests("secret/g");
+        var run = new GradingRun(Grading(new GroupGrading("secret", AlwaysAccept: true), new GroupGrading("secret/g", Custom: true)), tests);
+
+        run.Record(tests[0], AC);
+        run.Graded("secret/g", IE, 0);
+
+        Assert.Equal(IE, run.Grade().Verdict);
+    }
+
+    [Fact]
     public void Ignore_sample_leaves_a_failing_sample_out_of_verdict_and_score()
     {
         var tests = Tests("sample", "secret");
