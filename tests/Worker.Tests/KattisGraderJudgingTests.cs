@@ -1,8 +1,4 @@
-using System.IO.Compression;
-using System.Text;
 using Dapper;
-using Judge.Api.Problems;
-using Judge.Api.Validation;
 using Judge.Data;
 using Judge.Sandbox;
 using Judge.Worker.Languages;
@@ -53,7 +49,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
     public async Task A_custom_grader_grades_each_custom_group_from_its_tests_and_subgroups_results()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker, Package(BestGrader));
+        var problem = await worker.InsertPackageAsync(Package(BestGrader));
         var echo = await worker.InsertSubmissionAsync("python3", "print(input())\n", problemId: problem);
         var wrongOnFour = await worker.InsertSubmissionAsync("python3", "n = input()\nprint(0 if n == '4' else n)\n", problemId: problem);
         var wrong = await worker.InsertSubmissionAsync("python3", "n = input()\nprint(n if n == '1' else 0)\n", problemId: problem);
@@ -77,7 +73,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
     public async Task A_grader_that_fails_or_answers_out_of_format_makes_the_submission_an_internal_error_naming_the_grader(string grader, string reason)
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker, Package(grader));
+        var problem = await worker.InsertPackageAsync(Package(grader));
         var echo = await worker.InsertSubmissionAsync("python3", "print(input())\n", problemId: problem);
 
         await worker.JudgeAsync(echo);
@@ -109,7 +105,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
                 return 0;
             }
             """)).ToArray();
-        var problem = await InsertPackageAsync(worker, files);
+        var problem = await worker.InsertPackageAsync(files);
         var echo = await worker.InsertSubmissionAsync("python3", "print(input())\n", problemId: problem);
 
         await worker.JudgeAsync(echo);
@@ -128,27 +124,5 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
         var stored = await connection.QuerySingleAsync<string>("SELECT groups::text FROM submissions WHERE id = @id", new { id });
         Assert.Equal(groups, DbJson.Deserialize<List<GroupResult>>(stored).OrderBy(g => g.Group, StringComparer.Ordinal)
             .Select(g => (g.Group, g.Verdict.ToString()!, g.Score)));
-    }
-
-    /// <summary>Reads the package and stores the problem as <c>POST /problems/upload</c> does (its reader, validation and store).</summary>
-    private static async Task<Guid> InsertPackageAsync(WorkerHarness worker, params (string Name, string Content)[] files)
-    {
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (name, content) in files)
-            {
-                using var entry = archive.CreateEntry(name).Open();
-                entry.Write(Encoding.UTF8.GetBytes(content));
-            }
-        zip.Position = 0;
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, staging, "file", errors, out var package), "not read as a Kattis package");
-        var problem = package is null ? null
-            : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
-        Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        Assert.NotNull(package!.Grading?.Grader);
-        await new ProblemStore(worker.Database).InsertAsync(package.Into(problem), staging, await worker.OwnerAsync(), CancellationToken.None);
-        return problem.Id;
     }
 }

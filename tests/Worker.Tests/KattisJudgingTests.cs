@@ -1,7 +1,3 @@
-using System.IO.Compression;
-using System.Text;
-using Judge.Api.Problems;
-using Judge.Api.Validation;
 using Judge.Sandbox;
 using Judge.Worker.Languages;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,7 +17,7 @@ public class KattisJudgingTests(PostgresFixture postgres)
     public async Task A_package_with_a_float_tolerance_accepts_other_formatting_and_rejects_a_number_out_of_tolerance()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("thirds/problem.yaml", "name: Thirds\nvalidator_flags: float_tolerance 1e-6\n"),
             ("thirds/data/sample/1.in", "1 3\n"), ("thirds/data/sample/1.ans", "Ratio 0.333333\n"),
             ("thirds/data/secret/1.in", "2 3\n"), ("thirds/data/secret/1.ans", "ratio 6.666666667E-1\n"),
@@ -48,7 +44,7 @@ public class KattisJudgingTests(PostgresFixture postgres)
     public async Task Each_group_is_judged_with_its_own_validator_flags()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("answer/problem.yaml", "name: Answer\n"),
             ("answer/data/secret/loose/1.in", "\n"), ("answer/data/secret/loose/1.ans", "Yes\n"),
             ("answer/data/secret/strict/testdata.yaml", "output_validator_flags: case_sensitive\n"),
@@ -60,26 +56,5 @@ public class KattisJudgingTests(PostgresFixture postgres)
         var tests = await worker.TestResultsAsync(lower);
         Assert.Equal(["AC", "WA"], tests.Select(t => t.Verdict));
         Assert.Equal("WA", (await worker.SubmissionAsync(lower)).Verdict);
-    }
-
-    /// <summary>Reads the package and stores the problem as <c>POST /problems/upload</c> does (its reader, validation and store).</summary>
-    private static async Task<Guid> InsertPackageAsync(WorkerHarness worker, params (string Name, string Content)[] files)
-    {
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (name, content) in files)
-            {
-                using var entry = archive.CreateEntry(name).Open();
-                entry.Write(Encoding.UTF8.GetBytes(content));
-            }
-        zip.Position = 0;
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, staging, "file", errors, out var package), "not read as a Kattis package");
-        var problem = package is null ? null
-            : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
-        Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        await new ProblemStore(worker.Database).InsertAsync(package!.Into(problem), staging, await worker.OwnerAsync(), CancellationToken.None);
-        return problem.Id;
     }
 }

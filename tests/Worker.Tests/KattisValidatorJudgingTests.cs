@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
-using System.Text;
-using Judge.Api.Problems;
-using Judge.Api.Validation;
 using Judge.Sandbox;
 using Judge.Worker.Languages;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -44,7 +40,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     {
         var sandbox = new RecordingSandbox(Sandbox);
         var worker = await WorkerHarness.StartAsync(postgres, sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("divisor/problem.yaml", "name: Divisor\nvalidation: custom\nvalidator_flags: strict\n"),
             ("divisor/output_validators/divides/divides.c", DivisorValidator),
             ("divisor/data/secret/1.in", "15\n"), ("divisor/data/secret/1.ans", "3\n"),
@@ -75,7 +71,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     public async Task A_validator_that_crashes_is_an_internal_error_naming_the_validator_and_its_stderr_not_the_programs_fault()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("broken/problem.yaml", "name: Broken\nvalidation: custom\n"),
             ("broken/output_validators/broken/broken.py", "raise RuntimeError('the jury forgot a case')\n"),
             ("broken/data/secret/1.in", "1\n"), ("broken/data/secret/1.ans", "1\n"));
@@ -94,7 +90,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     public async Task A_judgemessage_the_validator_made_a_link_to_a_host_file_is_not_followed()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("linker/problem.yaml", "name: Linker\nvalidation: custom\n"),
             ("linker/output_validators/linker/linker.py", """
                 import os, sys
@@ -115,7 +111,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     public async Task A_scoring_validators_score_txt_is_the_accepted_tests_score_which_the_groups_grader_adds_up()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker,
+        var problem = await worker.InsertPackageAsync(
             ("bid/problem.yaml", "name: Bid\ntype: scoring\nvalidation: custom score\n"),
             ("bid/output_validators/bid/bid.py", """
                 import sys
@@ -176,7 +172,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     public async Task Interactive_guessing_game_accepts_a_binary_search_and_rejects_a_program_that_gives_up()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker, GuessingGame);
+        var problem = await worker.InsertPackageAsync(GuessingGame);
         var search = await worker.InsertSubmissionAsync("python3", """
             lo, hi = 1, 100
             while True:
@@ -205,7 +201,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     public async Task Interactive_program_that_never_flushes_ends_time_limit_exceeded_by_its_own_limits()
     {
         await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
-        var problem = await InsertPackageAsync(worker, GuessingGame);
+        var problem = await worker.InsertPackageAsync(GuessingGame);
         // Its guess waits in its buffer (stdout is a pipe) while it waits for the answer: neither side can go on.
         // (Not input(), which flushes stdout first.)
         var silent = await worker.InsertSubmissionAsync("python3", "import sys\nprint(50)\nsys.stdin.readline()\n", problemId: problem);
@@ -225,28 +221,5 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
         var judged = await worker.SubmissionAsync(id);
         Assert.True(judged.Verdict == verdict, $"{judged.Verdict}: {judged.Message} {judged.CompileOutput} " +
             string.Join(" | ", (await worker.TestResultsAsync(id)).Select(t => $"{t.Verdict} {t.Message} {t.Stderr}")));
-    }
-
-    /// <summary>Reads the package and stores the problem with its validator as <c>POST /problems/upload</c> does (its
-    /// reader, validation and store).</summary>
-    private static async Task<Guid> InsertPackageAsync(WorkerHarness worker, params (string Name, string Content)[] files)
-    {
-        using var zip = new MemoryStream();
-        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
-            foreach (var (name, content) in files)
-            {
-                using var entry = archive.CreateEntry(name).Open();
-                entry.Write(Encoding.UTF8.GetBytes(content));
-            }
-        zip.Position = 0;
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        Assert.True(KattisPackage.TryRead(zip, null, WorkerHarness.ApiOptions, staging, "file", errors, out var package), "not read as a Kattis package");
-        var problem = package is null ? null
-            : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), WorkerHarness.ApiOptions, errors);
-        Assert.True(problem is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-        Assert.NotNull(package!.Validator);
-        await new ProblemStore(worker.Database).InsertAsync(package.Into(problem), staging, await worker.OwnerAsync(), CancellationToken.None);
-        return problem.Id;
     }
 }

@@ -107,6 +107,30 @@ public sealed class WorkerHarness : IAsyncDisposable
         return problem.Id;
     }
 
+    /// <summary>Reads a Kattis package and stores the problem as <c>POST /problems/upload</c> does (its reader, validation,
+    /// staging and store); a package it refuses fails the test.</summary>
+    public async Task<Guid> InsertPackageAsync(params (string Name, string Content)[] files)
+    {
+        using var zip = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, content) in files)
+            {
+                using var entry = archive.CreateEntry(name).Open();
+                entry.Write(Encoding.UTF8.GetBytes(content));
+            }
+        zip.Position = 0;
+        var errors = new ValidationErrors();
+        using var staging = new TestDataStaging();
+        if (!KattisPackage.TryRead(zip, null, ApiOptions, staging, "file", errors, out var package))
+            throw new InvalidOperationException("not read as a Kattis package");
+        var problem = package is null ? null
+            : ProblemValidator.Validate(package.Name, package.Limits, package.Checker, package.Tests, new HashSet<string>(), ApiOptions, errors);
+        if (problem is null)
+            throw Refused(errors);
+        await new ProblemStore(Database).InsertAsync(package!.Into(problem), staging, await OwnerAsync(), CancellationToken.None);
+        return problem.Id;
+    }
+
     private Guid? _owner;
 
     /// <summary>The key the harness's rows belong to, made once, as the Api makes keys.</summary>
