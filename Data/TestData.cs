@@ -17,18 +17,28 @@ public static class TestData
     public const int ChunkBytes = 1 << 20;
 
     /// <summary>Stores <paramref name="file"/> from <paramref name="content"/> unless it is stored already, inside the caller's
-    /// transaction. Another upload that stores the same file at the same time waits for this one, then finds it stored.</summary>
+    /// transaction. Another upload that stores the same file at the same time waits for this one, then finds it stored. A
+    /// file found stored is locked against removal (<c>FOR KEY SHARE</c>) until the caller's transaction ends, so that a
+    /// refused upload's cleanup, which skips locked files, cannot remove it before the caller's tests refer to it.</summary>
     /// <exception cref="InvalidDataException">The content is not the file: another size or digest.</exception>
     public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, TestFile file, Stream content,
         CancellationToken cancellationToken)
     {
         var digest = Convert.FromHexString(file.Sha256);
         await using (var claim = new NpgsqlCommand("INSERT INTO test_data (digest, size) VALUES ($1, $2) ON CONFLICT DO NOTHING", connection, transaction))
+        await using (var keep = new NpgsqlCommand("SELECT 1 FROM test_data WHERE digest = $1 FOR KEY SHARE", connection, transaction))
         {
             claim.Parameters.Add(new NpgsqlParameter { Value = digest, NpgsqlDbType = NpgsqlDbType.Bytea });
             claim.Parameters.Add(new NpgsqlParameter { Value = file.Size });
-            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
-                return;
+            keep.Parameters.Add(new NpgsqlParameter { Value = digest, NpgsqlDbType = NpgsqlDbType.Bytea });
+            while (true)
+            {
+                if (await claim.ExecuteNonQueryAsync(cancellationToken) == 1)
+                    break; // ours to write
+                if (await keep.ExecuteScalarAsync(cancellationToken) is not null)
+                    return; // stored, and kept for us
+                // Removed between the two statements: claim it again.
+            }
         }
 
         await using var insert = new NpgsqlCommand("INSERT INTO test_data_chunks (digest, seq, bytes) VALUES ($1, $2, $3)", connection, transaction);

@@ -55,13 +55,29 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
     public async Task<bool> DeleteUnusedProblemAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var digests = (await connection.QueryAsync<byte[]>(new CommandDefinition(TestFilesSql, new { id }, transaction, cancellationToken: cancellationToken))).ToArray();
-        if (await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedProblemSql, new { id }, transaction, cancellationToken: cancellationToken)) == 0)
-            return false;
-        await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedFilesSql, new { digests }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        byte[][] digests;
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            digests = (await connection.QueryAsync<byte[]>(new CommandDefinition(TestFilesSql, new { id }, transaction, cancellationToken: cancellationToken))).ToArray();
+            if (await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedProblemSql, new { id }, transaction, cancellationToken: cancellationToken)) == 0)
+                return false;
+            await transaction.CommitAsync(cancellationToken);
+        }
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(DeleteUnusedFilesSql, new { digests }, cancellationToken: cancellationToken));
+                return true;
+            }
+            // An upload that reuses a file committed its tests after this statement began: the next statement sees them.
+            // Past a few tries the files are left: unused bytes, not a fault of the refused upload.
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                if (attempt == 3)
+                    return true;
+            }
+        }
     }
 
     private const string TestFilesSql = """
@@ -72,9 +88,12 @@ public sealed class VerificationStore(NpgsqlDataSource dataSource)
         DELETE FROM problems WHERE id = @id AND NOT EXISTS (SELECT 1 FROM submissions WHERE problem_id = @id)
         """;
 
+    // SKIP LOCKED: a file an upload in progress has found stored (TestData.WriteAsync locks it) is about to be used again.
     private const string DeleteUnusedFilesSql = """
-        DELETE FROM test_data d WHERE d.digest = ANY(@digests)
-            AND NOT EXISTS (SELECT 1 FROM problem_tests t WHERE t.input_digest = d.digest OR t.answer_digest = d.digest)
+        DELETE FROM test_data WHERE digest IN (
+            SELECT d.digest FROM test_data d WHERE d.digest = ANY(@digests)
+                AND NOT EXISTS (SELECT 1 FROM problem_tests t WHERE t.input_digest = d.digest OR t.answer_digest = d.digest)
+            FOR UPDATE SKIP LOCKED)
         """;
 
     /// <summary>The problem's examples, in path order; null when there is no such problem, or it is another key's.</summary>
