@@ -56,15 +56,11 @@ public class KattisGradingTests
     [InlineData("grading: default\ngrader_flags: --half\n", "grader flag '--half' is not one the default grader knows")]
     public void A_grading_key_the_default_grader_cannot_take_is_refused_with_its_file(string testdata, string reason)
     {
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        using var zip = ProblemArchiveTests.Zip(("problem.yaml", "name: bad\ntype: scoring\n"), ("data/secret/testdata.yaml", testdata),
+        var (problem, errors) = Packages.Read(("problem.yaml", "name: bad\ntype: scoring\n"), ("data/secret/testdata.yaml", testdata),
             ("data/secret/1.in", "1"), ("data/secret/1.ans", "1"));
 
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem));
-
         Assert.Null(problem);
-        Assert.Contains(errors.ToDictionary()["file:data/secret/testdata.yaml"], e => e.Contains(reason));
+        Assert.Contains(errors["file:data/secret/testdata.yaml"], e => e.Contains(reason));
     }
 
     [Fact]
@@ -115,26 +111,20 @@ public class KattisGradingTests
     [InlineData("type: scoring\n", "grading: custom\n", true, "file:graders/y", "is a second grader beside graders/x")]
     public void A_grader_the_package_cannot_use_is_refused(string problem, string testdata, bool twoGraders, string key, string reason)
     {
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
         (string, string)[] files = [("problem.yaml", "name: bad\n" + problem), ("data/secret/testdata.yaml", testdata),
             ("graders/x/grader.py", "print('AC 0')\n"), ("data/secret/1.in", "1"), ("data/secret/1.ans", "1")];
-        using var zip = ProblemArchiveTests.Zip(twoGraders ? [.. files, ("graders/y/grader.py", "print('AC 0')\n")] : files);
 
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var read));
+        var (read, errors) = Packages.Read(twoGraders ? [.. files, ("graders/y/grader.py", "print('AC 0')\n")] : files);
 
         Assert.Null(read);
-        Assert.True(errors.ToDictionary().TryGetValue(key, out var faults), string.Join("; ", errors.ToDictionary().Keys));
+        Assert.True(errors.TryGetValue(key, out var faults), string.Join("; ", errors.Keys));
         Assert.Contains(faults, e => e.Contains(reason));
     }
 
     private static ProblemGrading Read(params (string Name, string Content)[] files)
     {
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        using var zip = ProblemArchiveTests.Zip(files);
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem));
-        Assert.True(problem?.Grading is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        var (problem, errors) = Packages.Read(files);
+        Assert.True(problem?.Grading is not null, string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         return problem.Grading;
     }
 }

@@ -10,7 +10,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void Input_validators_are_kept_with_the_nearest_testdata_arguments_of_each_group_and_each_test_s_file()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Sum\n"),
             ("input_validators/range/range.py", "import sys\nsys.exit(42)\n"),
             ("input_validators/format.cpp", "int main() { return 42; }\n"),
@@ -36,7 +36,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void A_package_without_input_validators_has_none_to_run()
     {
-        var (problem, errors) = Read([("problem.yaml", "name: Sum\n"), ("data/secret/1.in", "1\n"), ("data/secret/1.ans", "1\n")]);
+        var (problem, errors) = Packages.Read([("problem.yaml", "name: Sum\n"), ("data/secret/1.in", "1\n"), ("data/secret/1.ans", "1\n")]);
 
         Assert.Empty(errors);
         Assert.Null(problem!.InputValidators);
@@ -46,7 +46,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void Input_validators_that_cannot_be_run_are_refused_under_their_folder()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Sum\n"),
             ("input_validators/ctd/input.ctd", "INT(1, 10)\n"),
             ("input_validator/build", "#!/bin/sh\n"),
@@ -62,7 +62,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void Example_submissions_expect_the_verdict_of_their_folder_and_those_not_judged_here_say_why()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Sum\n"),
             ("data/secret/1.in", "1\n"), ("data/secret/1.ans", "1\n"),
             ("submissions/accepted/Sum.java", "public class Sum { public static void main(String[] a) { } }\n"),
@@ -95,7 +95,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void A_folder_in_a_verdict_folder_is_one_example_of_several_files_in_its_sources_language_headers_and_all()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Sum\n"),
             ("data/secret/1.in", "1 2\n"), ("data/secret/1.ans", "3\n"),
             ("submissions/accepted/mysol/main.cpp", "#include \"util.h\"\nint main() { return add(1, 2) == 3 ? 0 : 1; }\n"),
@@ -117,7 +117,7 @@ public sealed class KattisSelfCheckPackageTests
     [Fact]
     public void A_folder_example_that_cannot_be_one_submission_is_skipped_saying_why_and_the_package_is_still_read()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Sum\n"),
             ("data/secret/1.in", "1 2\n"), ("data/secret/1.ans", "3\n"),
             ("submissions/accepted/mixed/main.cpp", "int main() { }\n"),
@@ -141,14 +141,5 @@ public sealed class KattisSelfCheckPackageTests
         Assert.Contains("my file.py, a name a submission's file may not have", skipped["submissions/accepted/badname"]);
         Assert.Contains("together", skipped["submissions/accepted/big"]);
         Assert.All(problem.Examples!, e => Assert.Null(e.Language));
-    }
-
-    private static (KattisProblem? Problem, Dictionary<string, string[]> Errors) Read((string Name, string Content)[] files)
-    {
-        using var zip = ProblemArchiveTests.Zip(files);
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem), "not read as a Kattis package");
-        return (problem, errors.ToDictionary().ToDictionary(e => e.Key, e => e.Value));
     }
 }

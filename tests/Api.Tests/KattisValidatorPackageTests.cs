@@ -13,7 +13,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void Legacy_custom_validator_is_kept_with_its_files_its_language_and_the_flags_as_its_arguments()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "name: Divisor\nvalidation: custom\nvalidator_flags: strict\n"),
             ("output_validators/check/check.cpp", "#include \"testlib.h\"\nint main() { return 42; }\n"),
             ("output_validators/check/testlib.h", "// the header\n"),
@@ -32,7 +32,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void Draft_interactive_problem_with_a_python_validator_runs_its_one_script()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "problem_format_version: 2023-07-draft\nname: Guess\ntype: [interactive, scoring]\n"),
             ("output_validator/guess.py", "import sys\n"),
             ("data/sample/1.interaction", "> 50\n< lower\n"),
@@ -46,7 +46,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void Legacy_custom_interactive_validation_with_a_java_validator_runs_the_class_that_has_main()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "validation: custom interactive\n"),
             ("output_validators/judge/Helper.java", "class Helper { }\n"),
             ("output_validators/judge/Judge.java", "public class Judge { public static void main(String[] args) { } }\n"),
@@ -59,7 +59,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void A_package_without_a_validator_is_still_judged_by_the_default_one()
     {
-        var (problem, errors) = Read([("problem.yaml", "name: Plain\nvalidator_flags: case_sensitive\n"), .. Tests]);
+        var (problem, errors) = Packages.Read([("problem.yaml", "name: Plain\nvalidator_flags: case_sensitive\n"), .. Tests]);
 
         Assert.Empty(errors);
         Assert.Null(problem!.Validator);
@@ -69,7 +69,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void Validators_that_cannot_be_judged_are_refused_each_under_its_file_with_the_reason()
     {
-        var (_, errors) = Read([
+        var (_, errors) = Packages.Read([
             ("problem.yaml", "validation: custom\n"),
             ("output_validators/scripted/build", "#!/bin/sh\nmake\n"),
             ("output_validators/scripted/run", "#!/bin/sh\n./validator \"$@\"\n"),
@@ -85,7 +85,7 @@ public sealed class KattisValidatorPackageTests
     [Fact]
     public void Groups_that_give_the_validator_other_arguments_keep_them()
     {
-        var (problem, errors) = Read([
+        var (problem, errors) = Packages.Read([
             ("problem.yaml", "validation: custom\n"),
             ("output_validators/check/check.c", "int main(void) { return 42; }\n"),
             ("data/secret/a/testdata.yaml", "output_validator_flags: easy\n"),
@@ -115,19 +115,10 @@ public sealed class KattisValidatorPackageTests
     public void A_faulty_validator_setup_is_refused_naming_the_file(string setup, string file, string reason)
     {
         var parts = setup.Split('|');
-        var (problem, errors) = Read([("problem.yaml", parts[0]), .. parts.Skip(1).Select(path => (path, "class V { }\n")), .. Tests]);
+        var (problem, errors) = Packages.Read([("problem.yaml", parts[0]), .. parts.Skip(1).Select(path => (path, "class V { }\n")), .. Tests]);
 
         Assert.Null(problem);
         Assert.True(errors.TryGetValue($"file:{file}", out var reasons), $"no fault for {file}: {string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))}");
         Assert.Contains(reasons, r => r.Contains(reason));
-    }
-
-    private static (KattisProblem? Problem, Dictionary<string, string[]> Errors) Read((string Name, string Content)[] files)
-    {
-        using var zip = ProblemArchiveTests.Zip(files);
-        var errors = new ValidationErrors();
-        using var staging = new TestDataStaging();
-        Assert.True(KattisPackage.TryRead(zip, null, new JudgeOptions(), staging, "file", errors, out var problem), "not read as a Kattis package");
-        return (problem, errors.ToDictionary().ToDictionary(e => e.Key, e => e.Value));
     }
 }

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using Judge.EndToEnd;
 
 namespace Judge.EndToEnd.Tests;
@@ -284,63 +285,15 @@ public static class Programs
             OutputFlood: "defmodule F do\n  def flood do\n    IO.puts(\"flood flood flood flood flood flood flood flood\")\n    flood()\n  end\nend\nF.flood()\n"),
     }.ToDictionary(p => p.Language);
 
-    /// <summary>A+B in NASM with Linux system calls and no libc: read, add the numbers in the input, print the sum.</summary>
+    /// <summary>A+B in NASM (<see cref="NasmAPlusB"/>), with <paramref name="sumExtra"/> between adding and printing.</summary>
     private static string Nasm(string sumExtra) => """
         section .bss
         buf: resb 256
         out: resb 32
         section .text
         global _start
-        _start:
-            mov rax, 0
-            mov rdi, 0
-            mov rsi, buf
-            mov rdx, 256
-            syscall
-            mov rcx, rax
-            xor rsi, rsi
-            xor r8, r8
-            xor rax, rax
-        scan:
-            cmp rsi, rcx
-            jge done
-            movzx rdx, byte [buf + rsi]
-            inc rsi
-            sub rdx, '0'
-            cmp rdx, 9
-            ja separator
-            imul rax, rax, 10
-            add rax, rdx
-            jmp scan
-        separator:
-            add r8, rax
-            xor rax, rax
-            jmp scan
-        done:
-            add rax, r8
 
-        """ + sumExtra + """
-            lea rsi, [out + 31]
-            mov byte [rsi], 10
-            mov rbx, 10
-        digit:
-            xor rdx, rdx
-            div rbx
-            add dl, '0'
-            dec rsi
-            mov [rsi], dl
-            test rax, rax
-            jnz digit
-            mov rax, 1
-            mov rdi, 1
-            lea rdx, [out + 32]
-            sub rdx, rsi
-            syscall
-            mov rax, 60
-            xor rdi, rdi
-            syscall
-
-        """;
+        """ + NasmAPlusB.ReadAndAdd + sumExtra + NasmAPlusB.PrintRax + NasmAPlusB.Exit;
 
     private static LanguagePrograms C(string language, string header = "") => new(language, Small,
         Correct: header + "#include <stdio.h>\nint main(void) { long a, b; if (scanf(\"%ld %ld\", &a, &b) != 2) return 1; printf(\"%ld\\n\", a + b); return 0; }\n",

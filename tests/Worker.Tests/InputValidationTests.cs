@@ -11,9 +11,6 @@ namespace Judge.Worker.Tests;
 /// arguments; a refused test and a validator that does not compile are faults of the package.</summary>
 public sealed class InputValidationTests
 {
-    private static readonly Lazy<LanguageSet> Languages = new(() => new LanguageSet(new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost())));
-
     private static readonly TestCase[] Tests =
     [
         new(1, "3\n", "3\n", 1, "sample"),
@@ -29,7 +26,7 @@ public sealed class InputValidationTests
     [Fact]
     public async Task A_validator_refuses_each_test_it_finds_invalid_with_its_message_under_its_group_s_arguments()
     {
-        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
+        using var validation = new InputValidation(HostToolchains.Sandbox, HostToolchains.Set, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
         var validators = new InputValidators([AtMost], new Dictionary<string, IReadOnlyList<string>> { ["sample"] = ["10"], ["secret"] = ["10"], ["secret/big"] = ["100"] });
 
         var (faults, failure) = await validation.ValidateAsync(validators, Tests, CancellationToken.None);
@@ -44,7 +41,7 @@ public sealed class InputValidationTests
     [Fact]
     public async Task A_validator_that_does_not_compile_is_a_fault_of_the_package_with_the_compiler_s_output()
     {
-        using var validation = new InputValidation(new SandboxRunner(), Languages.Value, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
+        using var validation = new InputValidation(HostToolchains.Sandbox, HostToolchains.Set, WorkerHarness.CacheWithoutDatabase(), Options.Create(new WorkerOptions()), NullLogger<InputValidation>.Instance);
         var broken = new KattisValidator("input_validators/broken", "c", false, false, [new ValidatorFile("broken.c", "int main(void) { return 42 }\n")], []);
 
         var (faults, failure) = await validation.ValidateAsync(new InputValidators([broken], new Dictionary<string, IReadOnlyList<string>>()), Tests, CancellationToken.None);

@@ -11,11 +11,6 @@ namespace Judge.Worker.Tests;
 [Collection(PostgresCollection.Name)]
 public class KattisGraderJudgingTests(PostgresFixture postgres)
 {
-    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
-
-    private static readonly ISandbox Sandbox = new SandboxRunner();
-
     /// <summary>The group's best score, halved when one of its tests or subgroups failed (with its flag --halve-on-failure);
     /// accepted when anything in it was.</summary>
     private const string BestGrader = """
@@ -48,7 +43,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_custom_grader_grades_each_custom_group_from_its_tests_and_subgroups_results()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(Package(BestGrader));
         var echo = await worker.InsertSubmissionAsync("python3", "print(input())\n", problemId: problem);
         var wrongOnFour = await worker.InsertSubmissionAsync("python3", "n = input()\nprint(0 if n == '4' else n)\n", problemId: problem);
@@ -72,7 +67,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
     [InlineData("print('JE 0')\n", "judged group secret/a JE")]
     public async Task A_grader_that_fails_or_answers_out_of_format_makes_the_submission_an_internal_error_naming_the_grader(string grader, string reason)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(Package(grader));
         var echo = await worker.InsertSubmissionAsync("python3", "print(input())\n", problemId: problem);
 
@@ -89,7 +84,7 @@ public class KattisGraderJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_grader_in_c_is_compiled_and_run_like_a_python_one()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var files = Package("").Where(f => !f.Item1.StartsWith("best/graders/", StringComparison.Ordinal)).Append(("best/graders/sum.c", """
             #include <stdio.h>
             /* Adds the group's scores and doubles them; accepts only when everything was. */

@@ -8,15 +8,10 @@ namespace Judge.Worker.Tests;
 [Collection(PostgresCollection.Name)]
 public class KattisJudgingTests(PostgresFixture postgres)
 {
-    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
-
-    private static readonly ISandbox Sandbox = new SandboxRunner();
-
     [Fact]
     public async Task A_package_with_a_float_tolerance_accepts_other_formatting_and_rejects_a_number_out_of_tolerance()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("thirds/problem.yaml", "name: Thirds\nvalidator_flags: float_tolerance 1e-6\n"),
             ("thirds/data/sample/1.in", "1 3\n"), ("thirds/data/sample/1.ans", "Ratio 0.333333\n"),
@@ -43,7 +38,7 @@ public class KattisJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task Each_group_is_judged_with_its_own_validator_flags()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("answer/problem.yaml", "name: Answer\n"),
             ("answer/data/secret/loose/1.in", "\n"), ("answer/data/secret/loose/1.ans", "Yes\n"),

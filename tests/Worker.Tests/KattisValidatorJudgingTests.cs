@@ -10,11 +10,6 @@ namespace Judge.Worker.Tests;
 [Collection(PostgresCollection.Name)]
 public class KattisValidatorJudgingTests(PostgresFixture postgres)
 {
-    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
-
-    private static readonly ISandbox Sandbox = new SandboxRunner();
-
     /// <summary>Checks that the output is a proper divisor of the input's number, whichever; it wants its flag "strict".</summary>
     private const string DivisorValidator = """
         #include <stdio.h>
@@ -38,8 +33,8 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_custom_validator_accepts_any_right_answer_and_its_judgemessage_explains_a_rejection()
     {
-        var sandbox = new RecordingSandbox(Sandbox);
-        var worker = await WorkerHarness.StartAsync(postgres, sandbox, Languages.Value);
+        var sandbox = new RecordingSandbox(HostToolchains.Sandbox);
+        var worker = await WorkerHarness.StartAsync(postgres, sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("divisor/problem.yaml", "name: Divisor\nvalidation: custom\nvalidator_flags: strict\n"),
             ("divisor/output_validators/divides/divides.c", DivisorValidator),
@@ -70,7 +65,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_validator_that_crashes_is_an_internal_error_naming_the_validator_and_its_stderr_not_the_programs_fault()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("broken/problem.yaml", "name: Broken\nvalidation: custom\n"),
             ("broken/output_validators/broken/broken.py", "raise RuntimeError('the jury forgot a case')\n"),
@@ -89,7 +84,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_judgemessage_the_validator_made_a_link_to_a_host_file_is_not_followed()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("linker/problem.yaml", "name: Linker\nvalidation: custom\n"),
             ("linker/output_validators/linker/linker.py", """
@@ -110,7 +105,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_scoring_validators_score_txt_is_the_accepted_tests_score_which_the_groups_grader_adds_up()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(
             ("bid/problem.yaml", "name: Bid\ntype: scoring\nvalidation: custom score\n"),
             ("bid/output_validators/bid/bid.py", """
@@ -171,7 +166,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task Interactive_guessing_game_accepts_a_binary_search_and_rejects_a_program_that_gives_up()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(GuessingGame);
         var search = await worker.InsertSubmissionAsync("python3", """
             lo, hi = 1, 100
@@ -200,7 +195,7 @@ public class KattisValidatorJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task Interactive_program_that_never_flushes_ends_time_limit_exceeded_by_its_own_limits()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await worker.InsertPackageAsync(GuessingGame);
         // Its guess waits in its buffer (stdout is a pipe) while it waits for the answer: neither side can go on.
         // (Not input(), which flushes stdout first.)

@@ -1,3 +1,4 @@
+using Judge.Testing;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
@@ -13,85 +14,28 @@ namespace Judge.Worker.Tests;
 [Collection(PostgresCollection.Name)]
 public class MultiFileJudgingTests(PostgresFixture postgres)
 {
-    private static readonly HashSet<string> Used =
-        ["c", "cpp17", "cpp20", "c-clang", "cpp-clang", "d", "objective-c", "csharp", "java", "python3", "rust", "go", "javascript",
-         "bash", "perl", "ruby", "php", "lua", "pascal", "haskell", "kotlin", "scala", "typescript", "ocaml", "fortran", "cobol", "prolog", "groovy", "nasm"];
-
-    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost().Where(l => Used.Contains(l.Id))).Select(l => l.Language).ToArray());
-
-    private static readonly ISandbox Sandbox = new SandboxRunner();
-
     private static readonly (string, string, int)[] SumTests = [("1 2\n", "3\n", 1), ("40 2\n", "42\n", 1)];
 
     private const string CMain = "#include <stdio.h>\n#include \"sum.h\"\nint main(void) { long a, b; scanf(\"%ld %ld\", &a, &b); printf(\"%ld\\n\", sum(a, b)); return 0; }\n";
     private const string CppMain = "#include <iostream>\n#include \"sum.hpp\"\nint main() { long a, b; std::cin >> a >> b; std::cout << sum(a, b) << '\\n'; }\n";
 
-    /// <summary>Reads two numbers and calls print_int, which print.asm defines and <c>%include</c> brings in.</summary>
+    /// <summary>A+B (<see cref="NasmAPlusB"/>) that calls print_int, which print.asm defines and <c>%include</c> brings in.</summary>
     private const string NasmSum = """
         %include "print.asm"
         section .bss
         buf: resb 256
         section .text
         global _start
-        _start:
-            mov rax, 0
-            mov rdi, 0
-            mov rsi, buf
-            mov rdx, 256
-            syscall
-            mov rcx, rax
-            xor rsi, rsi
-            xor r8, r8
-            xor rax, rax
-        scan:
-            cmp rsi, rcx
-            jge done
-            movzx rdx, byte [buf + rsi]
-            inc rsi
-            sub rdx, '0'
-            cmp rdx, 9
-            ja separator
-            imul rax, rax, 10
-            add rax, rdx
-            jmp scan
-        separator:
-            add r8, rax
-            xor rax, rax
-            jmp scan
-        done:
-            add rax, r8
-            call print_int
-            mov rax, 60
-            xor rdi, rdi
-            syscall
 
-        """;
+        """ + NasmAPlusB.ReadAndAdd + "    call print_int\n" + NasmAPlusB.Exit;
 
     private const string NasmPrint = """
         section .bss
         out: resb 32
         section .text
         print_int:
-            lea rsi, [out + 31]
-            mov byte [rsi], 10
-            mov rbx, 10
-        digit:
-            xor rdx, rdx
-            div rbx
-            add dl, '0'
-            dec rsi
-            mov [rsi], dl
-            test rax, rax
-            jnz digit
-            mov rax, 1
-            mov rdi, 1
-            lea rdx, [out + 32]
-            sub rdx, rsi
-            syscall
-            ret
 
-        """;
+        """ + NasmAPlusB.PrintRax + "    ret\n";
 
     public static TheoryData<string, string?, string[]> Programs => new()
     {
@@ -165,7 +109,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [MemberData(nameof(Programs))]
     public async Task A_program_of_several_files_is_built_from_all_of_them_and_runs_its_entry(string language, string? entry, string[] files)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await InsertFilesAsync(worker, language, Pairs(files), entry, SumTests);
 
         await worker.JudgeAsync(id);
@@ -176,7 +120,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task Several_python_files_without_entry_or_main_logic_are_a_compilation_error_that_says_to_name_one()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await InsertFilesAsync(worker, "python3", [new("a.py", "print(1)\n"), new("b.py", "print(2)\n")], null, SumTests);
 
         await worker.JudgeAsync(id);
@@ -196,7 +140,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [InlineData("lua", "function main(\n")]
     public async Task A_syntax_error_in_an_interpreted_language_is_a_compilation_error_with_the_checker_s_message(string language, string source)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await worker.InsertSubmissionAsync(language, source, tests: SumTests);
 
         await worker.JudgeAsync(id);
@@ -212,7 +156,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [InlineData("lua", "local a, b = io.read('n', 'n')\nprint(math.tointeger(a + b))\n")]
     public async Task A_valid_program_passes_its_syntax_check_and_runs(string language, string source)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await worker.InsertSubmissionAsync(language, source, tests: SumTests);
 
         await worker.JudgeAsync(id);
@@ -226,7 +170,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_grader_problem_turns_each_entry_of_results_json_into_a_named_scored_test_result()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new SubmissionFile("grade.py", ExampleGrader));
         var id = await InsertFilesAsync(worker, "python3",
             [new("solution.py", "def add(a, b):\n    return a + b\n\ndef mul(a, b):\n    return a + b  # wrong\n")], null, [], problem);
@@ -244,7 +188,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_results_json_that_is_a_link_planted_by_the_student_is_not_followed_and_the_submission_is_a_runtime_error()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         // This grader only imports the student's module: the module plants the link and nothing overwrites it.
         var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new SubmissionFile("grade.py", "import solution\n"));
         var id = await InsertFilesAsync(worker, "python3",
@@ -260,7 +204,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_grader_that_wrote_good_results_and_then_failed_is_judged_by_its_results()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new SubmissionFile("grade.py",
             "import json, sys\njson.dump({'score': 7, 'tests': [{'name': 'only', 'score': 7, 'max_score': 7}]}, open('results.json', 'w'))\nsys.exit(3)\n"));
         var id = await InsertFilesAsync(worker, "python3", [new("solution.py", "\n")], null, [], problem);
@@ -273,7 +217,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_grader_that_runs_out_of_the_problem_s_time_is_a_time_limit_whatever_it_wrote()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new LimitsRequest(CpuTimeMs: 300), new SubmissionFile("grade.py",
             "import json, solution\njson.dump({'score': 1}, open('results.json', 'w'))\nsolution.spin()\n"));
         var id = await InsertFilesAsync(worker, "python3", [new("solution.py", "def spin():\n    while True:\n        pass\n")], null, [], problem);
@@ -288,7 +232,7 @@ public class MultiFileJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_student_file_named_like_one_of_the_grader_s_files_is_a_compilation_error()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var problem = await InsertGraderProblemAsync(worker, "python3", "grade.py", new SubmissionFile("grade.py", ExampleGrader));
         var id = await InsertFilesAsync(worker, "python3", [new("grade.py", "print('I grade myself')\n")], null, [], problem);
 

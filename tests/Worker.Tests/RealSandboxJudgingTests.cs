@@ -10,11 +10,6 @@ namespace Judge.Worker.Tests;
 [Collection(PostgresCollection.Name)]
 public class RealSandboxJudgingTests(PostgresFixture postgres)
 {
-    private static readonly Lazy<Language[]> Languages = new(() => new LanguageDetector(NullLogger<LanguageDetector>.Instance)
-        .Detect(LanguageCatalog.ForThisHost()).Select(l => l.Language).ToArray());
-
-    private static readonly ISandbox Sandbox = new SandboxRunner();
-
     private const string CSum = """
         #include <stdio.h>
         int main(void) { long a, b; if (scanf("%ld %ld", &a, &b) != 2) return 1; printf("%ld\n", a + b); return 0; }
@@ -37,7 +32,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [InlineData("perl", "my ($a, $b) = split ' ', <STDIN>;\nprint $a + $b, \"\\n\";\n", "AC")]
     public async Task Real_programs_get_the_verdict_they_deserve(string language, string source, string verdict)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await worker.InsertSubmissionAsync(language, source, tests: [("1 2\n", "3\n", 1), ("40 2\n", "42\n", 1)]);
 
         await worker.JudgeAsync(id);
@@ -51,7 +46,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task An_endless_loop_is_a_time_limit()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await worker.InsertSubmissionAsync("c", "int main(void) { for (;;) {} }\n", limits: new LimitsRequest(CpuTimeMs: 300), tests: [("", "", 1)]);
 
         await worker.JudgeAsync(id);
@@ -62,7 +57,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_compile_of_two_steps_that_fails_in_the_second_is_a_compile_error_with_that_steps_output()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         // nasm assembles it; ld finds nothing called "missing".
         var id = await worker.InsertSubmissionAsync("nasm", "extern missing\nglobal _start\n_start:\n    call missing\n", tests: [("", "", 1)]);
 
@@ -80,7 +75,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [InlineData("main(_) -> io:format(\"~s~n\", [lists:duplicate(8192, $x)]), io:format(\"3~n\").\n", "OLE")]
     public async Task Erlang_runs_under_a_small_output_limit_which_still_holds_for_its_output(string source, string verdict)
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         var id = await worker.InsertSubmissionAsync("erlang", source, limits: new LimitsRequest(OutputKb: 4), tests: [("", "3\n", 1)]);
 
         await worker.JudgeAsync(id);
@@ -92,7 +87,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task Java_using_most_of_its_memory_limit_is_not_a_memory_limit()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         const string source = """
             public class Main { public static void main(String[] a) {
                 byte[] big = new byte[150 << 20]; for (int i = 0; i < big.length; i += 4096) big[i] = 1;
@@ -109,7 +104,7 @@ public class RealSandboxJudgingTests(PostgresFixture postgres)
     [Fact]
     public async Task A_custom_checker_in_C_decides_with_its_exit_code_and_explains_with_its_stderr()
     {
-        await using var worker = await WorkerHarness.StartAsync(postgres, Sandbox, Languages.Value);
+        await using var worker = await WorkerHarness.StartAsync(postgres, HostToolchains.Sandbox, HostToolchains.Languages);
         // Accepts any answer within 1 of the jury's.
         const string checker = """
             #include <stdio.h>
