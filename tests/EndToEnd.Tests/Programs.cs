@@ -1,5 +1,5 @@
-using Judge.Testing;
 using Judge.EndToEnd;
+using Judge.Testing;
 
 namespace Judge.EndToEnd.Tests;
 

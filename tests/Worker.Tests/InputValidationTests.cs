@@ -1,7 +1,5 @@
 using Judge.Data;
-using Judge.Sandbox;
 using Judge.Worker.Judging;
-using Judge.Worker.Languages;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,5 @@
 using Dapper;
 using Judge.Data;
-using Judge.Sandbox;
-using Judge.Worker.Languages;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Worker.Tests;
 

@@ -1,6 +1,3 @@
-using Judge.Sandbox;
-using Judge.Worker.Languages;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Worker.Tests;
 

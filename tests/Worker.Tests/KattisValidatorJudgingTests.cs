@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Judge.Sandbox;
-using Judge.Worker.Languages;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Worker.Tests;
 

@@ -1,11 +1,8 @@
-using Judge.Testing;
 using Judge.Api.Problems;
 using Judge.Api.Submissions;
 using Judge.Api.Validation;
 using Judge.Data;
-using Judge.Sandbox;
-using Judge.Worker.Languages;
-using Microsoft.Extensions.Logging.Abstractions;
+using Judge.Testing;
 
 namespace Judge.Worker.Tests;
 

@@ -1,8 +1,5 @@
 using Judge.Api.Validation;
-using Judge.Sandbox;
 using Judge.Worker.Judging;
-using Judge.Worker.Languages;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Judge.Worker.Tests;
 
